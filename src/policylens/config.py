@@ -1,0 +1,38 @@
+"""Project paths, defined once.
+
+Every path the library, the notebooks and the tests use comes from here. The
+repository root is found from the package location (editable install, src
+layout); ``POLICYLENS_ROOT`` overrides it, e.g. to build into a scratch folder.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DATA = PACKAGE_DIR / "data"
+
+
+def _find_root() -> Path:
+    env = os.environ.get("POLICYLENS_ROOT")
+    if env:
+        return Path(env).resolve()
+    candidate = PACKAGE_DIR.parents[1]
+    if (candidate / "pyproject.toml").exists():
+        return candidate
+    return Path.cwd()
+
+
+ROOT = _find_root()
+DATA = ROOT / "data"
+DATA_RAW = DATA / "raw"
+DATA_PROCESSED = DATA / "processed"
+DATA_EXTERNAL = DATA / "external"
+GOLD = DATA_EXTERNAL / "gold"
+MANIFEST = DATA_RAW / "manifest.csv"
+NOTEBOOKS = ROOT / "notebooks"
+FIGURES = ROOT / "reports" / "figures"
+#: ``../shared`` beside the repository, where the corpus and gold data are published.
+SHARED = ROOT.parent / "shared"
+
+SEED = 0
