@@ -81,42 +81,54 @@ def _looks_binary(text: str) -> bool:
     return "\x00" in text or controls / len(text) > 0.01
 
 
+_PLAUSIBLE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2010-\u206f\u00b7\u2460-\u24ff"
+                        r"\u3400-\u4dbf\x20-\x7e\t\n\r]")
+
+
+def _plausible(text: str) -> bool:
+    """Mostly Chinese, ASCII and punctuation: what a decoded plan looks like."""
+    sample = text[:20000]
+    return bool(sample) and not _looks_binary(sample) and len(_PLAUSIBLE.findall(sample)) >= 0.85 * len(sample)
+
+
 def decode_bytes(data: bytes, path: Path | str = "<bytes>") -> RawText:
     """Decode the bytes of a plan file or raise :class:`CorpusError`.
 
-    Order: BOMs (UTF-8, UTF-16 LE/BE), BOM-less UTF-16 (NUL bytes in every
-    other position), strict UTF-8, strict GB18030 (a superset of GBK/GB2312).
+    BOMs decide first (UTF-8, UTF-16 LE/BE); otherwise strict UTF-8, strict
+    GB18030 (a superset of GBK/GB2312) and BOM-less UTF-16 are tried, and the
+    first whose result looks like text (mostly CJK, ASCII and punctuation) wins.
     """
     if not data.strip():
         raise CorpusError(path, "empty file" if not data else "file contains only whitespace")
     if data.startswith(codecs.BOM_UTF8):
-        candidates = [("utf-8-sig", data)]
+        candidates = ["utf-8-sig"]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates = [("utf-16", data)]
+        candidates = ["utf-16"]
     else:
-        even, odd = data[0::2], data[1::2]
-        if len(data) >= 4 and even.count(0) > 0.3 * len(even) and odd.count(0) < 0.05 * len(odd):
-            candidates = [("utf-16-be", data)]
-        elif len(data) >= 4 and odd.count(0) > 0.3 * len(odd) and even.count(0) < 0.05 * len(even):
-            candidates = [("utf-16-le", data)]
-        else:
-            candidates = [("utf-8", data), ("gb18030", data)]
-    first_error: UnicodeDecodeError | None = None
-    for encoding, payload in candidates:
+        candidates = ["utf-8", "gb18030", "utf-16-le", "utf-16-be"]
+        if len(data) % 2 == 0 and data[1::2].count(0) > 0.3 * len(data) / 2:
+            candidates = ["utf-16-le", "utf-16-be", "utf-8", "gb18030"]
+        elif len(data) % 2 == 0 and data[0::2].count(0) > 0.3 * len(data) / 2:
+            candidates = ["utf-16-be", "utf-16-le", "utf-8", "gb18030"]
+    utf8_error: UnicodeDecodeError | None = None
+    for encoding in candidates:
         try:
-            text = payload.decode(encoding)
+            text = data.decode(encoding)
         except UnicodeDecodeError as exc:
-            first_error = first_error or exc
+            if encoding.startswith("utf-8"):
+                utf8_error = exc
             continue
-        if _looks_binary(text):
-            raise CorpusError(path, f"binary file, not text (decoded as {encoding}, control characters found)",
-                              line=_line_of(data, data.find(b"\x00") if b"\x00" in data else 0))
-        if not text.strip():
-            raise CorpusError(path, "file contains only whitespace")
-        return RawText(Path(path), text, "utf-8" if encoding == "utf-8-sig" else encoding)
-    pos = first_error.start if first_error else 0
-    kind = "binary file, not text" if b"\x00" in data else "unknown encoding"
-    raise CorpusError(path, f"{kind}: not valid UTF-8, GB18030/GBK or UTF-16 "
+        if encoding in ("utf-8-sig", "utf-16") and not _looks_binary(text) or _plausible(text):
+            if not text.strip():
+                raise CorpusError(path, "file contains only whitespace")
+            return RawText(Path(path), text, "utf-8" if encoding == "utf-8-sig" else encoding)
+    controls = sum(1 for b in data[:20000] if b < 9 or 13 < b < 32)
+    if b"\x00" in data or controls > 0.01 * min(len(data), 20000):
+        pos = min((data.find(bytes([b])) for b in range(9) if bytes([b]) in data), default=0)
+        raise CorpusError(path, "binary file, not text (control bytes such as NUL; not UTF-8, GB18030 or UTF-16)",
+                          line=_line_of(data, pos))
+    pos = utf8_error.start if utf8_error else 0
+    raise CorpusError(path, f"unknown encoding: not valid UTF-8, GB18030/GBK or UTF-16 "
                             f"(undecodable byte 0x{data[pos]:02x} at byte {pos})", line=_line_of(data, pos))
 
 

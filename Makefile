@@ -1,0 +1,46 @@
+# policylens — the README's two commands are `make reproduce` and `make test`.
+# Both create .venv (pinned dependencies from PyPI, the package installed
+# editable) when it is missing or pyproject.toml changed.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.DEFAULT_GOAL := help
+.PHONY: help venv data notebooks reproduce test lab evaluate benchmark clean
+
+help: ## Show this help
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+venv: $(STAMP) ## Create .venv with the pinned dependencies
+
+data: $(STAMP) ## Rebuild data/processed/ from data/raw/
+	$(BIN)/python -m policylens.build
+
+notebooks: $(STAMP) ## Re-execute every notebook in place and write reports/figures/
+	$(BIN)/python -m policylens.notebooks
+
+reproduce: data notebooks ## Reproduce everything: data/processed, notebooks, figures
+
+test: $(STAMP) ## Run the whole test suite (unit tests + nbval over notebooks/)
+	$(BIN)/python -m pytest --nbval --nbval-current-env
+
+lab: $(STAMP) ## Open JupyterLab on notebooks/
+	$(BIN)/jupyter lab notebooks/
+
+evaluate: $(STAMP) ## Print quality figures of every stage against the gold data
+	@for s in structure taxonomy targets topics; do $(BIN)/python -m policylens.evaluate $$s || exit 1; done
+
+benchmark: $(STAMP) ## Print speed ratios (linearity) of the stages
+	@for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
+
+clean: ## Remove .venv and caches (keeps committed outputs)
+	rm -rf $(VENV) .pytest_cache .hypothesis
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,75 @@
+"""Rebuild ``data/processed/`` from ``data/raw/``: ``python -m policylens.build``.
+
+Every stage reads the previous stage's tables and writes its own, atomically
+and deterministically (sorted rows, no timestamps, no absolute paths). A
+document that cannot be read or parsed is reported with file, line and reason
+and left out; the rest of the corpus still builds (exit status 1 then).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+from policylens import config
+from policylens.corpus import Corpus, build_corpus
+from policylens.io import write_csv
+
+#: Files written by :func:`build`, relative to the output folder.
+OUTPUTS = ("documents.csv", "cleaning_report.csv", "findings.csv", "offset_map.csv")
+
+
+def offset_runs(doc_id: str, offsets: list[int]) -> list[tuple[str, int, int, int]]:
+    """Compress a cleaned→raw offset map into runs ``(doc_id, clean_start, raw_start, length)``."""
+    runs: list[tuple[str, int, int, int]] = []
+    start = 0
+    for i in range(1, len(offsets) + 1):
+        if i == len(offsets) or offsets[i] != offsets[i - 1] + 1:
+            runs.append((doc_id, start, offsets[start], i - start))
+            start = i
+    return runs
+
+
+def write_corpus(corpus: Corpus, out: Path) -> None:
+    """documents.csv, cleaning_report.csv, findings.csv, offset_map.csv and clean/<doc_id>.txt."""
+    write_csv(corpus.documents.sort_values("doc_id"), out / "documents.csv")
+    write_csv(corpus.cleaning_report(), out / "cleaning_report.csv")
+    write_csv(corpus.findings_table().sort_values(["doc_id", "code"], kind="stable"), out / "findings.csv")
+    runs = [run for doc_id in sorted(corpus.results) for run in offset_runs(doc_id, corpus.results[doc_id].offsets)]
+    write_csv(pd.DataFrame(runs, columns=["doc_id", "clean_start", "raw_start", "length"]), out / "offset_map.csv")
+    from policylens.io import write_bytes_atomic
+
+    for doc_id, result in sorted(corpus.results.items()):
+        write_bytes_atomic(result.text.encode("utf-8") + b"\n", out / "clean" / f"{doc_id}.txt")
+
+
+def build(out: Path | None = None, raw_dir: Path | None = None, progress: bool = True) -> list[str]:
+    """Run every stage into ``out`` (default ``data/processed``); return the error messages."""
+    out = Path(out or config.DATA_PROCESSED)
+    raw_dir = Path(raw_dir or config.DATA_RAW)
+    out.mkdir(parents=True, exist_ok=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        corpus = build_corpus(raw_dir / "manifest.csv", raw_dir, progress=progress)
+    write_corpus(corpus, out)
+    return [str(e) for e in corpus.errors]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m policylens.build", description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=None, help="output folder (default: data/processed)")
+    parser.add_argument("--raw", type=Path, default=None, help="raw folder with manifest.csv (default: data/raw)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    args = parser.parse_args(argv)
+    errors = build(args.out, args.raw, progress=not args.quiet)
+    for message in errors:
+        print(f"error: {message}", file=sys.stderr)
+    print(f"built {Path(args.out or 'data/processed')} ({len(errors)} error(s))")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
