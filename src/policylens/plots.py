@@ -1,0 +1,86 @@
+"""Figures for the notebooks, with bilingual (English 中文) labels.
+
+Each function takes a tidy table from ``data/processed/`` and returns a
+matplotlib Figure; the notebooks show it and save it with
+:func:`policylens.figures.save`.
+"""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from policylens import figures
+from policylens.corpus import DOC_TYPES
+
+DOC_TYPE_COLORS = {"annual_plan": "#4C72B0", "work_key_points": "#55A868", "multi_year_action_plan": "#C44E52"}
+RULE_KIND_LABELS = {"drop_line": "page chrome lines 网页框架行", "delete": "injected spam 注入垃圾词",
+                    "header-title": "page title 页面标题", "whitespace": "whitespace 空白"}
+
+
+def doc_label(row: pd.Series) -> str:
+    """'Baotou 包头市' style label of a document row."""
+    return f"{row['city_en']} {row['city_zh']}"
+
+
+def plan_timeline(documents: pd.DataFrame) -> Figure:
+    """Plans on a timeline: one bar per plan over its years, colored by document type."""
+    figures.setup()
+    docs = documents.sort_values(["plan_start_year", "doc_id"]).reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(9, 0.6 * len(docs) + 1.6))
+    for i, row in docs.iterrows():
+        start, end = int(row["plan_start_year"]), int(row["plan_end_year"])
+        ax.barh(i, end - start + 1, left=start - 0.5, height=0.55, color=DOC_TYPE_COLORS[row["doc_type"]],
+                hatch="//" if str(row["inferred"]) else None, edgecolor="white")
+        ax.text(end + 0.6, i, f"{row['province_en']} {row['province_zh']}", va="center", fontsize=9)
+    ax.set_yticks(range(len(docs)), [doc_label(r) for _, r in docs.iterrows()])
+    ax.invert_yaxis()
+    lo, hi = int(docs["plan_start_year"].min()), int(docs["plan_end_year"].max())
+    ax.set_xlim(lo - 1, hi + 4)
+    ax.set_xticks(range(lo, hi + 1, 2))
+    ax.set_xlabel("Plan years 规划年份")
+    ax.set_title("The founding corpus: plans by city and year 创始语料：各市教育规划的年份")
+    handles = [Patch(color=c, label=DOC_TYPES[t]) for t, c in DOC_TYPE_COLORS.items()]
+    handles.append(Patch(facecolor="white", edgecolor="grey", hatch="//", label="has inferred fields 含推断字段"))
+    ax.legend(handles=handles, loc="lower right", fontsize=8, frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def cleaning_removed(documents: pd.DataFrame, report: pd.DataFrame) -> Figure:
+    """Characters each document kept and lost to cleaning, by what was removed."""
+    figures.setup()
+    docs = documents.set_index("doc_id")
+    removed = report[report["kind"].isin(["drop_line", "delete"])].copy()
+    removed["what"] = [RULE_KIND_LABELS["header-title"] if r == "header-title" else RULE_KIND_LABELS[k]
+                       for r, k in zip(removed["rule_id"], removed["kind"])]
+    table = removed.pivot_table(index="doc_id", columns="what", values="removed_chars", aggfunc="sum",
+                                fill_value=0).reindex(docs.index, fill_value=0)
+    accounted = table.sum(axis=1)
+    table[RULE_KIND_LABELS["whitespace"]] = (docs["removed_chars"] - accounted).clip(lower=0)
+    table = table[[c for c in RULE_KIND_LABELS.values() if c in table.columns]]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8), gridspec_kw={"width_ratios": [1, 1.4]})
+    labels = [doc_label(docs.loc[d]) for d in table.index]
+    left.barh(labels, docs.loc[table.index, "clean_chars"], color="#4C72B0")
+    left.set_xlabel("Characters kept 保留字符数")
+    left.set_title("Plan text after cleaning 清洗后正文")
+    left.invert_yaxis()
+    table.index = labels
+    table.plot.barh(stacked=True, ax=right, colormap="Set2", width=0.7)
+    right.set_xlabel("Characters removed 删除字符数")
+    right.set_title("What cleaning removed 清洗删除了什么")
+    right.set_yticks([])
+    right.invert_yaxis()
+    right.legend(fontsize=8, frameon=False, loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def text_table(frame: pd.DataFrame, name: str):
+    """A left-aligned, wrapping view of a table with long text (stable HTML ids for nbval)."""
+    from IPython.display import HTML
+
+    styler = (frame.style.hide(axis="index").set_uuid(name)
+              .set_properties(**{"text-align": "left", "white-space": "pre-wrap"}))
+    return HTML(styler.to_html())

@@ -1,0 +1,444 @@
+"""Plan structure: split a plan into its outline units (the unit of analysis).
+
+Chinese plans number their outline ``一、`` > ``(一)`` > ``1.`` > ``(1)`` > ``①``
+(full- or half-width: ``（一）``, ``1．``, ``1、``, ``（1）``, also ``⑴`` and
+``⒈``), each bureau differently: levels may be skipped (``一、`` > ``1.``),
+item numbers may restart in every section or run straight through. Only a
+marker at the start of a line (after optional spaces or ideographic spaces)
+opens an item, so in-sentence ``1.``/``(1)``, years (``2018年``) and decimals
+(``2.0``, ``1.5亿``) are never outline markers.
+
+The nesting is found from the marker *type*, not its position: each type has
+a fixed rank (一、=1, (一)=2, 1.=3, (1)=4, ①=5) and a new marker closes every
+open item of the same or a deeper rank. A numbered item with numbered children
+is a **container**; every other numbered item is a **unit** (so a section
+without numbered children, like Cangzhou's 四、, is itself a unit whose heading
+is the section title). Text before the first marker is the **preamble**.
+
+Spans. Units tile the text: a unit runs from the first character of its own
+marker up to the next unit, and the heading lines of the containers it opens
+(e.g. ``三、重要任务`` and ``(一)推进全面从严治党…`` before Baotou's item 1) are
+the beginning of the span of their first unit. So every character belongs to
+exactly one unit or the preamble, and containers never count as extra units;
+the outline with containers is :func:`parse_outline`. ``start``/``end`` are
+trimmed of surrounding whitespace, so ``text == cleaned[start:end]`` exactly,
+and whitespace between units belongs to none. ``body`` is the unit's own text
+after its marker (``cleaned[body_start:end]``), what the gold ``start_quote``
+quotes; when the marker line holds only the title (``一、总体要求``,
+``(六)推动高等教育发展。``) the body starts on the next line.
+
+Kinds come from heading cues kept as data in ``data/structure_kinds.yaml``.
+Outline oddities (skipped or repeated numbers, inconsistent nesting) are
+reported in the ``anomaly`` column, never raised. A text without any outline
+marker is split into its non-empty lines (paths ``p1``, ``p2``…) with a
+:class:`StructureWarning`.
+"""
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pandas as pd
+import yaml
+
+from policylens import config
+
+#: Columns of :func:`parse_plan`, in order, with their meaning.
+UNIT_COLUMNS: dict[str, str] = {
+    "seq": "1-based order of the unit in the document",
+    "path": "outline numbers joined by '/', e.g. '三/(二)/11' (section numerals without 、, "
+            "ASCII parentheses, item numbers without '.', as printed); '' for the preamble, "
+            "'p1', 'p2'… for paragraphs of a text without numbering",
+    "level": "depth in the outline (number of path components); 0 for the preamble",
+    "number": "the unit's own path component ('11', '(二)', '三'); '' for the preamble",
+    "marker": "the marker as printed in the text ('11.', '（二）', '三、')",
+    "heading": "short title: text before the first 。 : ： or line break when <= 40 characters, "
+               "else the first 20 characters of the body (for a section unit: the section title)",
+    "kind": "preamble, requirement, goal, task or safeguard",
+    "text": "the unit's span: opened container headings, own marker, heading and body",
+    "body": "the unit's own text after its marker (text[body_start:end]); after the title "
+            "line when the marker line holds only the title",
+    "start": "offset of the span's first non-whitespace character",
+    "body_start": "offset of the first character of the body",
+    "end": "offset just past the span's last non-whitespace character",
+    "parent_path": "path of the enclosing container ('' at the top level)",
+    "parent_heading": "heading of the enclosing container ('' at the top level)",
+    "section_heading": "heading of the top-level section the unit stands in (its own at the top)",
+    "anomaly": "'; '-joined outline findings of the unit and of the containers it opens "
+               "(skipped/repeated numbers, level jumps); '' when none",
+}
+
+#: Columns of :func:`parse_outline` (every numbered heading, containers included).
+OUTLINE_COLUMNS: dict[str, str] = {
+    "path": "outline path of the numbered item",
+    "level": "depth in the outline",
+    "rank": "marker type: 1 一、, 2 (一), 3 1., 4 (1), 5 ①",
+    "number": "path component",
+    "value": "the number as an integer (-1 when unreadable)",
+    "marker": "the marker as printed",
+    "heading": "short title",
+    "is_container": "True when the item has numbered children",
+    "start": "offset of the marker",
+    "anomaly": "outline findings for this item ('' when none)",
+}
+
+_INT_COLUMNS = {"seq", "level", "start", "body_start", "end", "rank", "value"}
+
+MAX_HEADING = 40
+SHORT_HEADING = 20
+
+
+class StructureWarning(UserWarning):
+    """A plan whose outline could not be read (e.g. no numbering at all)."""
+
+
+# --- markers -------------------------------------------------------------------------
+
+_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_INDENT = "[ \t\u00a0\u3000\u2000-\u200b\u202f\u205f\ufeff]*"
+_CN = "[一二三四五六七八九十百零〇两]{1,4}"
+_DIG = "[0-9０-９]{1,3}"
+_P = "[ \u3000]*"
+_MARKER = re.compile(
+    _INDENT + "(?P<m>"
+    # 一、  (not "一、二年级" or "一、二、三…", which are lists, not sections)
+    f"(?P<sec>{_CN})[、.．](?!{_CN}(?:[、,，和至到或]|年级))(?![0-9０-９])"
+    f"|[(（]{_P}(?P<cnp>{_CN}){_P}[)）]"
+    # 1. 1． 1、 — never a decimal (2.0, 1.5亿) or a year (2018年 has no dot)
+    f"|(?P<num>{_DIG}){_P}[.．、](?![0-9０-９.．])"
+    f"|(?P<dstop>[\u2488-\u249b])"
+    f"|[(（]{_P}(?P<nump>{_DIG}){_P}[)）]"
+    f"|(?P<pdig>[\u2474-\u2487])"
+    f"|(?P<circ>[\u2460-\u2473])"
+    ")"
+)
+_RANK = {"sec": 1, "cnp": 2, "num": 3, "dstop": 3, "nump": 4, "pdig": 4, "circ": 5}
+_LINE = re.compile(f"[^{_LINE_BREAKS}]+")
+_HEAD_STOP = re.compile(f"[。:：{_LINE_BREAKS}]")
+_BREAK = re.compile(f"[{_LINE_BREAKS}]")
+_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+             "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def cn_to_int(numeral: str) -> int | None:
+    """Value of a Chinese numeral up to 九百九十九 (``十二`` → 12); None when unreadable."""
+    total, digit, last_unit = 0, None, 1000
+    for ch in numeral:
+        if ch in "零〇" and digit is None and total:
+            continue                                   # 一百零五: a placeholder zero
+        if ch in _CN_DIGIT:
+            if digit is not None:
+                return None
+            digit = _CN_DIGIT[ch]
+        elif ch in "十百":
+            unit = 10 if ch == "十" else 100
+            if unit >= last_unit:
+                return None                            # 十十, 百百: not a numeral
+            total += (1 if digit is None else digit) * unit
+            digit, last_unit = None, unit
+        else:
+            return None
+    total += digit or 0
+    return total if total > 0 else None
+
+
+def _component(kind: str, token: str) -> tuple[str, int | None]:
+    """Path component and integer value of a marker's number."""
+    if kind == "sec":
+        return token, cn_to_int(token)
+    if kind == "cnp":
+        return f"({token})", cn_to_int(token)
+    if kind == "num":
+        digits = token.translate(_DIGITS)
+        return digits, int(digits)
+    if kind == "nump":
+        digits = token.translate(_DIGITS)
+        return f"({digits})", int(digits)
+    if kind == "pdig":
+        value = ord(token) - 0x2474 + 1
+        return f"({value})", value
+    if kind == "dstop":
+        value = ord(token) - 0x2488 + 1
+        return str(value), value
+    return token, ord(token) - 0x2460 + 1  # circ
+
+
+# --- kinds ---------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def kind_cues() -> dict:
+    """The heading cues of ``data/structure_kinds.yaml``."""
+    with open(config.PACKAGE_DATA / "structure_kinds.yaml", encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def _cue_kind(heading: str, table: dict[str, list[str]]) -> str | None:
+    """Kind whose cue occurs earliest in ``heading`` (None when no cue occurs)."""
+    best: tuple[int, str] | None = None
+    for kind, cues in table.items():
+        for cue in cues:
+            pos = heading.find(cue)
+            if pos >= 0 and (best is None or pos < best[0]):
+                best = (pos, kind)
+    return best[1] if best else None
+
+
+def unit_kind(headings: list[str]) -> str:
+    """Kind of a unit from its headings, top-level section first, its own last."""
+    cues = kind_cues()
+    if not headings:
+        return cues["default"]
+    by_section = _cue_kind(headings[0], cues["section"])
+    if by_section:
+        return by_section
+    for heading in reversed(headings):
+        by_heading = _cue_kind(heading, cues["heading"])
+        if by_heading:
+            return by_heading
+    return cues["default"]
+
+
+# --- parsing -------------------------------------------------------------------------
+
+@dataclass
+class _Node:
+    rank: int
+    number: str
+    value: int | None
+    marker: str
+    start: int           # marker offset
+    after: int           # offset just past the marker
+    parent: int          # index of the parent node, -1 at the top
+    path: str
+    depth: int
+    heading: str = ""
+    body_start: int = 0
+    is_container: bool = False
+    anomalies: list[str] = field(default_factory=list)
+
+
+def _heading_at(text: str, pos: int, bound: int) -> tuple[str, int]:
+    """Short title of the text starting at ``pos`` (after skipping whitespace), and that start."""
+    while pos < bound and text[pos].isspace():
+        pos += 1
+    stop = _HEAD_STOP.search(text, pos, bound)
+    cut = stop.start() if stop else bound
+    head = text[pos:cut].strip()
+    if len(head) > MAX_HEADING:
+        head = text[pos:min(pos + SHORT_HEADING, bound)].strip()
+    return head, pos
+
+
+def _scan(text: str) -> list[_Node]:
+    """Every line-initial outline marker as a node, with nesting and anomalies."""
+    nodes: list[_Node] = []
+    stack: list[int] = []
+    last_child: dict[int, tuple[int, int | None]] = {}   # parent → (rank, value) of last child
+    last_value: dict[int, int] = {}                       # rank → last value seen anywhere
+    child_rank: dict[int, int] = {}                       # parent rank → rank of its children
+    for line in _LINE.finditer(text):
+        match = _MARKER.match(text, line.start(), line.end())
+        if match is None:
+            continue
+        kind = next(k for k in _RANK if match.group(k) is not None)
+        rank = _RANK[kind]
+        number, value = _component(kind, match.group(kind))
+        while stack and nodes[stack[-1]].rank >= rank:
+            stack.pop()
+        parent = stack[-1] if stack else -1
+        prefix = nodes[parent].path + "/" if parent >= 0 else ""
+        node = _Node(rank, number, value, match.group("m"), match.start("m"), match.end(),
+                     parent, prefix + number, len(stack) + 1)
+        _check(node, nodes, last_child, last_value, child_rank)
+        nodes.append(node)
+        stack.append(len(nodes) - 1)
+    return nodes
+
+
+def _check(node: _Node, nodes: list[_Node], last_child: dict, last_value: dict,
+           child_rank: dict) -> None:
+    """Record skipped/repeated numbers and level jumps of ``node`` (never raises)."""
+    parent_rank = nodes[node.parent].rank if node.parent >= 0 else 0
+    expected_rank = child_rank.setdefault(parent_rank, node.rank)
+    if expected_rank != node.rank:
+        node.anomalies.append(
+            f"level_jump {node.path}: {node.marker!r} where rank-{expected_rank} items were used")
+    value = node.value
+    previous = last_child.get(node.parent)
+    last_child[node.parent] = (node.rank, value)
+    if value is None:
+        node.anomalies.append(f"unreadable {node.path}: number {node.number!r}")
+        return
+    if previous is not None and previous[0] == node.rank and previous[1] is not None:
+        expected = {previous[1] + 1}
+    else:
+        expected = {1}
+        if node.rank in last_value:
+            expected.add(last_value[node.rank] + 1)    # numbering running straight through
+    if value not in expected:
+        low = min(expected)
+        what = "skipped" if value > max(expected) else "repeated"
+        if len(expected) > 1 and low < value < max(expected):
+            what = "out_of_sequence"
+        shown = " or ".join(str(v) for v in sorted(expected))
+        node.anomalies.append(f"{what} {node.path}: expected {shown}, got {value}")
+    last_value[node.rank] = value
+
+
+def _finish(text: str, nodes: list[_Node]) -> None:
+    """Mark containers and compute headings and body starts."""
+    for i, node in enumerate(nodes):
+        bound = nodes[i + 1].start if i + 1 < len(nodes) else len(text)
+        node.is_container = i + 1 < len(nodes) and nodes[i + 1].parent == i
+        node.heading, node.body_start = _heading_at(text, node.after, bound)
+        node.body_start = _skip_title_line(text, node.body_start, node.heading, bound)
+
+
+def _skip_title_line(text: str, pos: int, heading: str, bound: int) -> int:
+    """Start of the body: past the marker line when that line is only the title."""
+    brk = _BREAK.search(text, pos, bound)
+    if brk is None or not heading:
+        return pos
+    if text[pos:brk.start()].strip().rstrip("。:：").strip() != heading:
+        return pos
+    nxt = brk.start()
+    while nxt < bound and text[nxt].isspace():
+        nxt += 1
+    return nxt if nxt < bound else pos
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _ancestor_headings(nodes: list[_Node], index: int) -> list[str]:
+    """Headings from the top-level section down to the node itself."""
+    chain = []
+    while index >= 0:
+        chain.append(nodes[index].heading)
+        index = nodes[index].parent
+    return chain[::-1]
+
+
+def _preamble_row(text: str, end: int) -> dict | None:
+    start, stop = _trim(text, 0, end)
+    if start >= stop:
+        return None
+    cues = kind_cues()["heading"]
+    heading, kind = None, "preamble"
+    for line in _LINE.finditer(text, start, stop):
+        head, _ = _heading_at(text, line.start(), line.end())
+        if not head:
+            continue
+        heading = heading or head
+        if _cue_kind(head, {"requirement": cues["requirement"]}):
+            heading, kind = head, "requirement"
+            break
+    return {"path": "", "level": 0, "number": "", "marker": "", "heading": heading or "",
+            "kind": kind, "start": start, "body_start": start, "end": stop,
+            "parent_path": "", "parent_heading": "", "section_heading": "", "anomaly": ""}
+
+
+def _paragraph_rows(text: str) -> list[dict]:
+    rows = []
+    for line in _LINE.finditer(text):
+        start, end = _trim(text, line.start(), line.end())
+        if start >= end:
+            continue
+        heading, _ = _heading_at(text, start, end)
+        rows.append({"path": f"p{len(rows) + 1}", "level": 1, "number": f"p{len(rows) + 1}",
+                     "marker": "", "heading": heading, "kind": unit_kind([heading]),
+                     "start": start, "body_start": start, "end": end, "parent_path": "",
+                     "parent_heading": "", "section_heading": heading, "anomaly": "no_numbering"})
+    return rows
+
+
+def _frame(rows: list[dict], columns: dict[str, str]) -> pd.DataFrame:
+    data = {col: [row[col] for row in rows] for col in columns}
+    frame = pd.DataFrame(data, columns=list(columns))
+    for col in columns:
+        if col in _INT_COLUMNS:
+            frame[col] = frame[col].astype("int64")
+        elif col == "is_container":
+            frame[col] = frame[col].astype(bool)
+        else:
+            frame[col] = frame[col].astype(object)
+    return frame
+
+
+def _as_text(text: object) -> str:
+    if text is None:
+        return ""
+    return text if isinstance(text, str) else str(text)
+
+
+def parse_plan(text: str) -> pd.DataFrame:
+    """Split a (cleaned) plan into units in document order; columns :data:`UNIT_COLUMNS`.
+
+    Never raises on a string: odd outlines are reported in ``anomaly``; a text
+    without numbering yields one unit per non-empty line and a
+    :class:`StructureWarning`; an empty text yields an empty frame.
+    """
+    text = _as_text(text)
+    nodes = _scan(text)
+    _finish(text, nodes)
+    rows: list[dict] = []
+    if not nodes:
+        if text.strip():
+            warnings.warn("no outline numbering found: one unit per paragraph",
+                          StructureWarning, stacklevel=2)
+            rows = _paragraph_rows(text)
+    else:
+        preamble = _preamble_row(text, nodes[0].start)
+        if preamble:
+            rows.append(preamble)
+        span_start = nodes[0].start
+        pending: list[str] = []
+        for i, node in enumerate(nodes):
+            pending.extend(node.anomalies)
+            if node.is_container:
+                continue
+            span_end = nodes[i + 1].start if i + 1 < len(nodes) else len(text)
+            start, end = _trim(text, span_start, span_end)
+            headings = _ancestor_headings(nodes, i)
+            parent = nodes[node.parent] if node.parent >= 0 else None
+            rows.append({
+                "path": node.path, "level": node.depth, "number": node.number,
+                "marker": node.marker, "heading": node.heading,
+                "kind": unit_kind(headings), "start": start,
+                "body_start": min(max(node.body_start, start), end), "end": end,
+                "parent_path": parent.path if parent else "",
+                "parent_heading": parent.heading if parent else "",
+                "section_heading": headings[0], "anomaly": "; ".join(pending)})
+            pending = []
+            span_start = span_end
+    for seq, row in enumerate(rows, 1):
+        row["seq"] = seq
+        row["text"] = text[row["start"]:row["end"]]
+        row["body"] = text[row["body_start"]:row["end"]]
+    return _frame(rows, UNIT_COLUMNS)
+
+
+def parse_outline(text: str) -> pd.DataFrame:
+    """Every numbered heading (containers included) in order; columns :data:`OUTLINE_COLUMNS`."""
+    text = _as_text(text)
+    nodes = _scan(text)
+    _finish(text, nodes)
+    rows = [{"path": n.path, "level": n.depth, "rank": n.rank, "number": n.number,
+             "value": -1 if n.value is None else n.value, "marker": n.marker,
+             "heading": n.heading, "is_container": n.is_container, "start": n.start,
+             "anomaly": "; ".join(n.anomalies)} for n in nodes]
+    return _frame(rows, OUTLINE_COLUMNS)
+
+
+def find_anomalies(text: str) -> pd.DataFrame:
+    """The numbered headings of :func:`parse_outline` that have an outline finding."""
+    outline = parse_outline(text)
+    return outline[outline["anomaly"] != ""].reset_index(drop=True)

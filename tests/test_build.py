@@ -1,0 +1,24 @@
+"""The committed data/processed/ is exactly what the build produces."""
+from __future__ import annotations
+
+import filecmp
+
+from policylens import config
+from policylens.build import build
+
+
+def test_rebuild_matches_committed_outputs(tmp_path):
+    errors = build(tmp_path, progress=False)
+    assert errors == []
+    produced = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    committed = sorted(p.relative_to(config.DATA_PROCESSED) for p in config.DATA_PROCESSED.rglob("*") if p.is_file())
+    assert produced == committed
+    for rel in produced:
+        assert filecmp.cmp(tmp_path / rel, config.DATA_PROCESSED / rel, shallow=False), f"{rel} differs"
+
+
+def test_outputs_carry_no_machine_paths():
+    for path in config.DATA_PROCESSED.rglob("*"):
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            assert str(config.ROOT) not in text and "/tmp/" not in text, path

@@ -1,0 +1,375 @@
+"""Tests of policylens.structure: outline forms, containers, kinds, anomalies, properties."""
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policylens.evaluate.structure import evaluate, load_texts
+from policylens.structure import (UNIT_COLUMNS, StructureWarning, cn_to_int, find_anomalies,
+                                  parse_outline, parse_plan)
+
+# Real lines of the corpus (shortened bodies).
+BAOTOU = """2018年,是全面贯彻党的十九大精神开局之年,谋划做好2018年全市教育工作意义重大,影响深远。
+  一、总体要求
+\xa0 \xa0  以习近平新时代中国特色社会主义思想和党的十九大精神为指导,全面贯彻党的教育方针。
+  二、发展目标
+  全市学前三年幼儿入园率达到94%,全市公办和普惠性民办幼儿园在园幼儿比例达到82%。
+  三、重要任务
+  (一)推进全面从严治党,构建教育系统党建工作新格局
+\xa0 \xa0  1.强化思想引领。用习近平新时代中国特色社会主义思想武装头脑、指导实践、推动工作。
+  2.加强意识形态管控。落实意识形态工作责任制,坚持立德树人根本任务。
+  (二)深化教育体制改革创新,为教育事业发展注入活力
+  3.强化教育改革市级统筹。实施《包头市教育提升三年行动计划(2018—2020年)》。
+  (五)全面落实保障措施,提升基础教育支撑能力
+  20.加强教育基础能力建设。做好学校布局规划和重点项目建设工作。推动2018年23个新建、改扩建项目。
+"""
+
+CANGZHOU = """三、围绕校企合作、园区建设,在职业教育上实现新突破
+(一)深化产教融合、校企合作。深入宣传贯彻《职教法》,坚持服务发展为宗旨。
+(二)巩固中等职业教育基础地位。开展中职学校达标指导与验收。
+四、围绕内涵发展、争创一流,在高等教育上实现新突破
+推动高等教育内涵发展,支持沧州师范学院一流学科和硕士点建设。
+五、围绕立德树人、启智润心,在五育并举上实现新突破
+(一)加强和改进学校思想政治工作。推动思政课教学方式改革。
+"""
+
+ZHUZHOU = """2017年全市教育工作的总体要求:全面贯彻党的十八大以来的各项方针政策和习近平总书记系列重要讲话精神。
+
+一、全面加强党的建设
+
+1.强化理论学习。开展习近平总书记系列重要讲话精神和治国理政新理念新思想新战略重大主题宣传教育。
+
+\xa0\xa0\xa0 2.建好基层组织。全面落实《关于加强中小学校党的建设工作的意见》。
+
+二、着力提高教育质量
+
+3.提高学生品德修养。全面实施《株洲市中小学生德育综合改革行动计划(2016-2018年)》。
+
+15. 特色发展普高教育。建设3-5所高考改革试点校、1-2个高考改革试点县市。
+"""
+
+GUANGXI = """在贯彻落实《X教育提升三年行动计划》的基础上,为进一步促进我市教育高质量发展,特制定本计划。
+
+一、总的要求和目标
+
+(一)总的要求:深入学习贯彻习近平新时代中国特色社会主义思想。
+
+(二)总的目标:通过三年时间,深入实施教育攻坚。
+
+二、主要任务
+
+(一)实施中小学校党建提升工程。
+
+1.健全中小学校党建工作管理体制与运行机制。规范党组织隶属关系。
+
+(六)推动高等教育发展。
+
+修编《X市教育园区规划》,教育园区用地扩充到3万亩,为高校落户预留空间。
+
+三、保障措施
+
+(一)高位统筹抓教育。各级党委、人民政府要加强对教育发展的领导。
+
+(二)加大教育投入。全市各级人民政府要严格落实教育投入责任。
+"""
+
+
+def covered_once(text: str, units: pd.DataFrame) -> bool:
+    """Every non-whitespace character lies in exactly one unit span."""
+    counts = [0] * len(text)
+    for start, end in zip(units["start"], units["end"]):
+        for i in range(start, end):
+            counts[i] += 1
+    return all(c == 1 for c, ch in zip(counts, text) if not ch.isspace())
+
+
+def check_spans(text: str, units: pd.DataFrame) -> None:
+    assert list(units.columns) == list(UNIT_COLUMNS)
+    assert list(units["seq"]) == list(range(1, len(units) + 1))
+    ends = list(units["end"])
+    starts = list(units["start"])
+    assert all(s <= e for s, e in zip(starts, ends))
+    assert all(e <= s for e, s in zip(ends[:-1], starts[1:])), "spans overlap or are out of order"
+    assert all(t == text[s:e] for t, s, e in zip(units["text"], starts, ends))
+    assert all(b == text[s:e] for b, s, e in zip(units["body"], units["body_start"], ends))
+    assert covered_once(text, units)
+
+
+# --- the corpus -----------------------------------------------------------------------
+
+def test_gold_agreement():
+    table = evaluate()
+    print("\n" + table[["doc_id", "gold_units", "agree", "agreement", "extra_task_units"]]
+          .to_string(index=False))
+    assert (table["agreement"] >= 0.98).all()
+    assert table["extra_task_units"].sum() == 0
+
+
+def test_corpus_spans_tile_every_plan():
+    for doc_id, text in load_texts().items():
+        units = parse_plan(text)
+        check_spans(text, units)
+        assert (units["anomaly"] == "").all(), doc_id
+
+
+# --- outline forms ---------------------------------------------------------------------
+
+def test_baotou_three_levels_with_containers():
+    units = parse_plan(BAOTOU)
+    check_spans(BAOTOU, units)
+    assert list(units["path"]) == ["", "一", "二", "三/(一)/1", "三/(一)/2", "三/(二)/3", "三/(五)/20"]
+    assert list(units["kind"]) == ["preamble", "requirement", "goal", "task", "task", "task", "task"]
+    first = units.iloc[3]
+    # the container headings open the span of their first unit; the body is the unit's own
+    assert first["text"].startswith("三、重要任务\n  (一)推进全面从严治党")
+    assert first["body"].startswith("强化思想引领。用习近平")
+    assert first["heading"] == "强化思想引领"
+    assert first["parent_path"] == "三/(一)" and first["section_heading"] == "重要任务"
+    assert units.iloc[1]["heading"] == "总体要求"
+    assert units.iloc[1]["body"].startswith("以习近平新时代")
+    # "(五)全面落实保障措施" stands under 三、重要任务: its items are tasks
+    assert units.iloc[-1]["parent_heading"] == "全面落实保障措施,提升基础教育支撑能力"
+    outline = parse_outline(BAOTOU)
+    assert outline.loc[outline["is_container"], "path"].tolist() == ["三", "三/(一)", "三/(二)", "三/(五)"]
+
+
+def test_cangzhou_section_without_children_is_a_unit():
+    units = parse_plan(CANGZHOU)
+    check_spans(CANGZHOU, units)
+    assert list(units["path"]) == ["三/(一)", "三/(二)", "四", "五/(一)"]
+    four = units.iloc[2]
+    assert four["heading"] == "围绕内涵发展、争创一流,在高等教育上实现新突破"
+    assert four["body"].startswith("推动高等教育内涵发展")
+    assert four["kind"] == "task"
+
+
+def test_zhuzhou_straight_numbering_spaces_and_requirement_preamble():
+    units = parse_plan(ZHUZHOU)
+    check_spans(ZHUZHOU, units)
+    assert list(units["path"]) == ["", "一/1", "一/2", "二/3", "二/15"]
+    assert units.iloc[0]["kind"] == "requirement"
+    assert units.iloc[0]["heading"] == "2017年全市教育工作的总体要求"
+    assert units.iloc[-1]["heading"] == "特色发展普高教育"         # "15. 特色…"
+    assert units.iloc[2]["heading"] == "建好基层组织"              # indented by \xa0
+    assert "skipped 二/15: expected 4, got 15" in units.iloc[-1]["anomaly"]
+
+
+def test_action_plan_requirement_goal_and_safeguards():
+    units = parse_plan(GUANGXI)
+    check_spans(GUANGXI, units)
+    assert list(zip(units["path"], units["kind"])) == [
+        ("", "preamble"), ("一/(一)", "requirement"), ("一/(二)", "goal"),
+        ("二/(一)/1", "task"), ("二/(六)", "task"), ("三/(一)", "safeguard"), ("三/(二)", "safeguard")]
+    six = units[units["path"] == "二/(六)"].iloc[0]
+    assert six["heading"] == "推动高等教育发展"
+    assert six["body"].startswith("修编《X市教育园区规划》")
+    assert units.iloc[1]["heading"] == "总的要求"                 # heading ends at ':'
+
+
+def test_qingdao_numbering_restarts_per_section():
+    text = ("2012年,是国家、省、市中长期教育规划纲要推进实施的关键一年。\n\n"
+            "一、统筹抓好整体提升和重点突破,在全面推进教育现代化上努力突破\n\n"
+            "1.启动中小学现代化学校建设项目。制定中小学现代化学校建设标准。\n\n"
+            "2.加快推进高水平教育设施规划建设工作。制定教育设施专项规划。\n\n"
+            "二、统筹抓好促进公平和提高质量工作,在办好人民满意的教育上努力突破\n\n"
+            "1.积极推进教育基本公共服务体系建设。推进城乡教育一体化发展项目。\n")
+    units = parse_plan(text)
+    assert list(units["path"]) == ["", "一/1", "一/2", "二/1"]
+    assert (units["anomaly"] == "").all()
+
+
+LINES = ("三、重要任务\n{p2}推进全面从严治党,构建教育系统党建工作新格局\n"
+         "{p3}强化思想引领。用习近平新时代中国特色社会主义思想武装头脑。\n"
+         "{p4}坚持读原著、学原文、悟原理。\n{p5}做到学深悟透。\n")
+
+
+@pytest.mark.parametrize("p2,p3,p4,p5", [
+    ("(一)", "1.", "(1)", "①"),
+    ("（一）", "1．", "（1）", "①"),
+    ("（一）", "1、", "⑴", "①"),
+    ("(一)", "１．", "（１）", "①"),
+    ("\u3000\u3000(一)", "  1. ", "\u3000(1) ", " ① "),
+])
+def test_all_marker_forms_full_and_half_width(p2, p3, p4, p5):
+    text = LINES.format(p2=p2, p3=p3, p4=p4, p5=p5)
+    units = parse_plan(text)
+    check_spans(text, units)
+    assert list(units["path"]) == ["三/(一)/1/(1)/①"]
+    assert list(units["level"]) == [5]
+    assert units.iloc[0]["heading"] == "做到学深悟透"
+    outline = parse_outline(text)
+    assert list(outline["path"]) == ["三", "三/(一)", "三/(一)/1", "三/(一)/1/(1)", "三/(一)/1/(1)/①"]
+
+
+def test_headings_end_at_colon_full_stop_or_line_break():
+    text = "一、工作目标：全面提升。\n二、主要任务\n(一)推进改革:深化评价。\n(二)加强队伍建设。培养名师。\n"
+    units = parse_plan(text)
+    assert list(units["heading"]) == ["工作目标", "推进改革", "加强队伍建设"]
+
+
+def test_long_heading_is_first_20_characters():
+    text = "1.加强学校体卫艺和国防教育工作全面推进“学校体育两节双提高工程”(每天一节体育课,每周一节特色课)。落实。\n"
+    assert parse_plan(text).iloc[0]["heading"] == "加强学校体卫艺和国防教育工作全面推进“学"
+
+
+def test_false_markers_do_not_open_units():
+    text = ("一、主要任务\n"
+            "1.推进改革。到2018年完成1.建设任务,落实(1)项制度和①号文件。\n"
+            "2018年全市新建学校20所。\n"
+            "2.0版教育信息化行动计划全面实施。\n"
+            "1.5亿元用于改扩建,(2018—2020年)规划同步推进。\n"
+            "一、二年级全面实施课后服务。\n"
+            "2.加强队伍。培训教师3000名。\n")
+    units = parse_plan(text)
+    check_spans(text, units)
+    assert list(units["path"]) == ["一/1", "一/2"]
+    assert "2.0版" in units.iloc[0]["body"] and "一、二年级" in units.iloc[0]["body"]
+
+
+# --- anomalies, degenerate input ---------------------------------------------------------
+
+def test_anomalies_are_reported_not_raised():
+    text = ("一、主要任务\n1.甲项工作。\n2.乙项工作。\n4.丁项工作。\n4.丁项重复。\n"
+            "二、保障措施\n①丙项工作。\n三、其他\n(一)戊项。\n")
+    units = parse_plan(text)
+    check_spans(text, units)
+    assert list(units["path"]) == ["一/1", "一/2", "一/4", "一/4", "二/①", "三/(一)"]
+    assert "skipped 一/4: expected 3, got 4" in units.iloc[2]["anomaly"]
+    assert "repeated 一/4: expected 5, got 4" in units.iloc[3]["anomaly"]
+    assert "level_jump 二/①" in units.iloc[4]["anomaly"]
+    assert units.iloc[4]["kind"] == "safeguard"
+    assert len(find_anomalies(text)) == 4
+
+
+def test_container_anomaly_travels_with_its_first_unit():
+    text = "一、甲\n1.子项。\n三、丙\n1.子项。\n"
+    units = parse_plan(text)
+    assert "skipped 三: expected 2, got 3" in units.iloc[1]["anomaly"]
+
+
+def test_no_numbering_gives_paragraph_units_and_a_warning():
+    text = "全市教育工作以立德树人为根本任务。\n\n加强教师队伍建设,提升教育质量。\n"
+    with pytest.warns(StructureWarning):
+        units = parse_plan(text)
+    check_spans(text, units)
+    assert list(units["path"]) == ["p1", "p2"]
+    assert (units["kind"] == "task").all()
+
+
+@pytest.mark.parametrize("text", ["", "   \n\u3000\n", None])
+def test_empty_input_gives_empty_frame(text):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        units = parse_plan(text)
+    assert units.empty and list(units.columns) == list(UNIT_COLUMNS)
+
+
+def test_cn_numerals():
+    assert [cn_to_int(s) for s in ("一", "十", "十二", "二十", "二十三", "一百零五", "一一", "十十")] == [
+        1, 10, 12, 20, 23, 105, None, None]
+
+
+# --- properties ------------------------------------------------------------------------
+
+CJK = "教育学校推进加强工作建设全面质量改革城乡课程师生提升优化制度完善落实实施水平服务"
+CN = "一二三四五六七八九十"
+WS = st.sampled_from(["", "  ", "\u3000\u3000", "\xa0 \xa0 ", "\t"])
+GAP = st.sampled_from([" ", "", "\u3000"])
+BREAK = st.sampled_from(["\n", "\n\n", "\r\n", "\n \n"])
+title = st.text(alphabet=CJK + ",、“”", min_size=1, max_size=30).map(lambda s: "推" + s)
+noise = st.sampled_from(["2018年", "2.0", "1.5亿元", "(1)", "1.", "①", "(一)", "3、", "二、", "(2018—2020年)"])
+line_start_noise = st.sampled_from(["2018年", "2.0版", "1.5亿元", "(2018—2020年)", "一、二年级", "十三五"])
+
+
+@st.composite
+def body_line(draw) -> str:
+    parts = [draw(st.one_of(st.just(""), line_start_noise)), draw(title)]
+    for _ in range(draw(st.integers(0, 3))):
+        parts += [draw(noise), draw(st.text(alphabet=CJK + ",。", min_size=1, max_size=15))]
+    return draw(WS) + "".join(parts)
+
+
+def cn(n: int) -> str:
+    return CN[n - 1] if n <= 10 else "十" + CN[n - 11]
+
+
+MARKERS = {
+    2: lambda n, d: (draw_choice(d, ["({})", "（{}）"]).format(cn(n)), f"({cn(n)})"),
+    3: lambda n, d: (draw_choice(d, ["{}.", "{}．", "{}、"]).format(
+        draw_choice(d, [str(n), str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９"))])),
+        str(n)),
+    4: lambda n, d: (draw_choice(d, ["({})", "（{}）"]).format(n), f"({n})"),
+    5: lambda n, d: (chr(0x2460 + n - 1), chr(0x2460 + n - 1)),
+}
+
+
+def draw_choice(draw, options):
+    return draw(st.sampled_from(options))
+
+
+@st.composite
+def item(draw, marker: str, path: str, child_ranks: list[int], counters: dict,
+         restart: bool, lines: list[str], leaves: list[tuple[str, str]]) -> None:
+    """Append one outline item (and its children) to ``lines``; record the expected leaves."""
+    head = draw(title)
+    ending = draw(st.sampled_from(["。", ":", "：", "\n"]))
+    children = draw(st.integers(0, 3)) if child_ranks else 0
+    line = draw(WS) + marker + draw(GAP) + head + ending
+    if ending != "\n" or not children:
+        line += draw(st.text(alphabet=CJK + ",。", min_size=1, max_size=20))
+    lines.append(line)
+    for _ in range(draw(st.integers(0, 1))):
+        lines.append(draw(body_line()))
+    if not children:
+        leaves.append((path, head))
+        return
+    rank = child_ranks[0]
+    if restart or rank not in counters:
+        counters[rank] = 0
+    for _ in range(children):
+        counters[rank] += 1
+        printed, component = MARKERS[rank](counters[rank], draw)
+        draw(item(printed, f"{path}/{component}", child_ranks[1:], counters, restart, lines, leaves))
+
+
+@st.composite
+def outline_doc(draw) -> tuple[str, list[tuple[str, str]]]:
+    lines: list[str] = []
+    if draw(st.booleans()):
+        lines.append(draw(body_line()))
+    ranks = sorted(draw(st.sets(st.sampled_from([2, 3, 4, 5]), max_size=2)))
+    restart = draw(st.booleans())
+    counters: dict = {}
+    leaves: list[tuple[str, str]] = []
+    for n in range(1, draw(st.integers(1, 4)) + 1):
+        marker = cn(n) + draw(st.sampled_from(["、", "．"]))
+        draw(item(marker, cn(n), ranks, counters, restart, lines, leaves))
+    breaks = [draw(BREAK) for _ in lines]
+    return "".join(line + br for line, br in zip(lines, breaks)), leaves
+
+
+@settings(max_examples=100, deadline=None)
+@given(outline_doc())
+def test_generated_outlines_are_recovered(doc):
+    text, leaves = doc
+    units = parse_plan(text)
+    check_spans(text, units)
+    numbered = units[units["path"] != ""]
+    assert list(numbered["path"]) == [path for path, _ in leaves]
+    assert list(numbered["heading"]) == [head for _, head in leaves]
+    assert (numbered["kind"] == "task").all()
+    assert (numbered["anomaly"] == "").all()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=CJK[:8] + CN[:4] + "、.．()（）12０①⑴ \u3000\n\r。:", max_size=300))
+def test_arbitrary_text_never_raises_and_tiles(text):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", StructureWarning)
+        units = parse_plan(text)
+    check_spans(text, units)
+    parse_outline(text)
