@@ -19,7 +19,7 @@ from policylens.corpus import Corpus, build_corpus
 from policylens.io import write_csv
 
 #: Files written by :func:`build`, relative to the output folder.
-OUTPUTS = ("documents.csv", "cleaning_report.csv", "findings.csv", "offset_map.csv")
+OUTPUTS = ("documents.csv", "cleaning_report.csv", "findings.csv", "offset_map.csv", "units.csv")
 
 
 def offset_runs(doc_id: str, offsets: list[int]) -> list[tuple[str, int, int, int]]:
@@ -46,6 +46,31 @@ def write_corpus(corpus: Corpus, out: Path) -> None:
         write_bytes_atomic(result.text.encode("utf-8") + b"\n", out / "clean" / f"{doc_id}.txt")
 
 
+def build_units(corpus: Corpus, progress: bool = False) -> tuple[pd.DataFrame, list[str]]:
+    """``units.csv``: every document's outline units (doc_id + ``structure.UNIT_COLUMNS``)."""
+    from policylens.structure import UNIT_COLUMNS, StructureWarning, parse_plan
+
+    frames, errors = [], []
+    doc_ids = sorted(corpus.results)
+    if progress:
+        from tqdm.auto import tqdm
+
+        doc_ids = tqdm(doc_ids, desc="structure: parsing 结构", unit="doc")
+    for doc_id in doc_ids:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", StructureWarning)
+            units = parse_plan(corpus.results[doc_id].text)
+        for w in caught:
+            errors.append(f"{config.DATA_RAW.name}/{doc_id}.txt: {w.message}")
+        if units.empty:
+            errors.append(f"{config.DATA_RAW.name}/{doc_id}.txt: no units found (empty after cleaning)")
+            continue
+        units.insert(0, "doc_id", doc_id)
+        frames.append(units)
+    columns = ["doc_id", *UNIT_COLUMNS]
+    return (pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns))[columns], errors
+
+
 def build(out: Path | None = None, raw_dir: Path | None = None, progress: bool = True) -> list[str]:
     """Run every stage into ``out`` (default ``data/processed``); return the error messages."""
     out = Path(out or config.DATA_PROCESSED)
@@ -55,7 +80,11 @@ def build(out: Path | None = None, raw_dir: Path | None = None, progress: bool =
         warnings.simplefilter("ignore")
         corpus = build_corpus(raw_dir / "manifest.csv", raw_dir, progress=progress)
     write_corpus(corpus, out)
-    return [str(e) for e in corpus.errors]
+    errors = [str(e) for e in corpus.errors]
+    units, unit_errors = build_units(corpus, progress)
+    errors += unit_errors
+    write_csv(units, out / "units.csv")
+    return errors
 
 
 def main(argv: list[str] | None = None) -> int:
