@@ -40,7 +40,7 @@ its bar is hatched because its years, like its city, are **inferred**.
 
 Nothing inferred is recorded as certain. The manifest lists, per document, which fields are inferred and the evidence
 read from the text."""),
-code("""inferred = documents.loc[documents["inferred"].fillna("") != "", ["doc_id", "inferred", "evidence"]]
+code("""inferred = documents.loc[documents["inferred"] != "", ["doc_id", "inferred", "evidence"]]
 display(plots.text_table(inferred, "inferred"))
 assert set(inferred["doc_id"]) == {"cangzhou-2023", "qingdao-2012", "x-guangxi-2018-2020"}"""),
 md("""## What cleaning removed 清洗删除了什么

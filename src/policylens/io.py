@@ -35,5 +35,14 @@ def write_csv(frame: pd.DataFrame, path: Path | str, float_format: str = "%.6g")
 
 
 def read_csv(path: Path | str) -> pd.DataFrame:
-    """Read a table written by :func:`write_csv` (empty strings stay empty)."""
-    return pd.read_csv(path, encoding="utf-8", keep_default_na=False, na_values=[""])
+    """Read a table written by :func:`write_csv`.
+
+    Empty cells are NaN in numeric columns and ``""`` in text columns.
+    """
+    frame = pd.read_csv(path, encoding="utf-8", keep_default_na=False, na_values=[""])
+    for column in frame.columns:
+        if not pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_bool_dtype(frame[column]):
+            frame[column] = frame[column].fillna("")
+        elif frame[column].isna().all():
+            frame[column] = ""
+    return frame

@@ -7,6 +7,7 @@ matplotlib Figure; the notebooks show it and save it with
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
@@ -43,7 +44,7 @@ def plan_timeline(documents: pd.DataFrame) -> Figure:
     ax.set_title("The founding corpus: plans by city and year 创始语料：各市教育规划的年份")
     handles = [Patch(color=c, label=DOC_TYPES[t]) for t, c in DOC_TYPE_COLORS.items()]
     handles.append(Patch(facecolor="white", edgecolor="grey", hatch="//", label="has inferred fields 含推断字段"))
-    ax.legend(handles=handles, loc="lower right", fontsize=8, frameon=False)
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize=8, frameon=False)
     fig.tight_layout()
     return fig
 
@@ -72,7 +73,7 @@ def cleaning_removed(documents: pd.DataFrame, report: pd.DataFrame) -> Figure:
     right.set_title("What cleaning removed 清洗删除了什么")
     right.set_yticks([])
     right.invert_yaxis()
-    right.legend(fontsize=8, frameon=False, loc="lower right")
+    right.legend(fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
     fig.tight_layout()
     return fig
 
@@ -84,3 +85,56 @@ def text_table(frame: pd.DataFrame, name: str):
     styler = (frame.style.hide(axis="index").set_uuid(name)
               .set_properties(**{"text-align": "left", "white-space": "pre-wrap"}))
     return HTML(styler.to_html())
+
+
+KIND_LABELS = {"preamble": "preamble 导语", "requirement": "requirement 总体要求", "goal": "goal 发展目标",
+               "task": "task 任务", "safeguard": "safeguard 保障措施"}
+KIND_COLORS = {"preamble": "#BBBBBB", "requirement": "#8172B2", "goal": "#CCB974", "task": "#4C72B0",
+               "safeguard": "#C44E52"}
+
+
+def _city_labels(documents: pd.DataFrame) -> dict[str, str]:
+    return {r["doc_id"]: f"{r['city_en']} {r['city_zh']} {r['plan_start_year']}" for _, r in documents.iterrows()}
+
+
+def units_by_kind(units: pd.DataFrame, documents: pd.DataFrame) -> Figure:
+    """How many units of each kind every plan has."""
+    figures.setup()
+    labels = _city_labels(documents)
+    table = pd.crosstab(units["doc_id"], units["kind"]).reindex(columns=list(KIND_LABELS), fill_value=0)
+    table.index = [labels[d] for d in table.index]
+    fig, ax = plt.subplots(figsize=(9, 3.6))
+    left = pd.Series(0, index=table.index)
+    for kind in KIND_LABELS:
+        ax.barh(table.index, table[kind], left=left, color=KIND_COLORS[kind], label=KIND_LABELS[kind])
+        left = left + table[kind]
+    for i, total in enumerate(left):
+        ax.text(total + 0.4, i, str(total), va="center", fontsize=9)
+    ax.invert_yaxis()
+    ax.set_xlabel("Units in the plan's outline 大纲单元数")
+    ax.set_title("What each plan is made of 各规划的结构组成")
+    ax.legend(fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=5)
+    fig.tight_layout()
+    return fig
+
+
+def task_lengths(units: pd.DataFrame, documents: pd.DataFrame) -> Figure:
+    """Length of each task's text per plan: how finely each bureau cuts its work."""
+    import seaborn as sns
+
+    figures.setup()
+    labels = _city_labels(documents)
+    tasks = units[units["kind"].isin(["task", "safeguard"])].copy()
+    tasks["plan"] = tasks["doc_id"].map(labels)
+    tasks["chars"] = tasks["body"].str.len()
+    order = [labels[d] for d in sorted(labels)]
+    fig, ax = plt.subplots(figsize=(9, 3.6))
+    sns.boxplot(data=tasks, x="chars", y="plan", order=order, color="#DDE6F2", fliersize=0, ax=ax)
+    rng = np.random.default_rng(0)  # seeded jitter: the figure is byte-identical on every run
+    positions = tasks["plan"].map({p: i for i, p in enumerate(order)})
+    ax.scatter(tasks["chars"], positions + rng.uniform(-0.2, 0.2, len(tasks)), s=12, color="#4C72B0", zorder=3)
+    ax.set_xlabel("Characters per task 每项任务的字数")
+    ax.set_ylabel("")
+    ax.set_title("How long a task is, plan by plan 各规划任务条目的长度")
+    fig.tight_layout()
+    return fig
