@@ -22,3 +22,14 @@ def test_outputs_carry_no_machine_paths():
         if path.is_file():
             text = path.read_text(encoding="utf-8")
             assert str(config.ROOT) not in text and "/tmp/" not in text, path
+
+
+def test_gold_copy_matches_shared_folder():
+    """data/external/gold is an unchanged copy of ../shared/gold (when that folder is present)."""
+    shared = config.SHARED / "gold"
+    if not shared.is_dir():
+        import pytest
+
+        pytest.skip("../shared is not beside the repository")
+    for name in ("tasks_seeds.csv", "targets_seeds.csv", "README.md"):
+        assert (shared / name).read_bytes() == (config.GOLD / name).read_bytes(), name
