@@ -1,0 +1,782 @@
+"""Quantitative targets: every numeric commitment of a plan as a normalized record.
+
+``extract_targets(text, plan_year)`` finds numbers followed by a counting word
+(94%, 9所, 2万个, 1.5亿元, 一项, 两期), resolves Chinese numerals and multipliers,
+reads the comparator (达到 → ``>=``, 以内 → ``<=``, 余/多 → ``>``, ranges …), the
+indicator the number measures and the target year, and drops numbers that are
+not commitments (dates, document and section numbers, ordinals, slogans, plan
+periods, scope terms, past achievements).
+
+What counts is data, not code: counting words, comparator words, exclusion
+patterns and protected terms live in ``data/target_rules.yaml`` (each with a
+reason); canonical indicators in ``data/indicators.yaml``.
+
+The input may be raw scraped text: it is normalized internally with
+:func:`policylens.normalize.normalize` (a 1:1 character map), and offsets are
+mapped back, so ``text[start:end] == quote`` always holds for the text as
+given. Every step is a bounded look-around of a regex hit, so the run time is
+linear in the length of the text.
+
+Columns (see :data:`TARGET_COLUMNS`): quote, start, end, indicator,
+indicator_id, value, value_low, value_high, unit, comparator, target_year.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from policylens import config
+from policylens.normalize import normalize
+
+#: Output schema: column name → meaning. One row per target, in text order.
+TARGET_COLUMNS: dict[str, str] = {
+    "quote": "exact substring of the input text that states the target (text[start:end])",
+    "start": "character offset of the quote in the input text",
+    "end": "end offset (exclusive) of the quote in the input text",
+    "indicator": "what is measured, in the plan's words (e.g. 学前三年幼儿入园率, 新建公办幼儿园)",
+    "indicator_id": "canonical indicator id from data/indicators.yaml, or None",
+    "value": "normalized number (万/亿 multiplied out, money in 元); NaN for a range",
+    "value_low": "lower bound of a range (1-2所), else NaN",
+    "value_high": "upper bound of a range, else NaN",
+    "unit": "counting word: %, 所, 个, 名, 人, 元, 台, 平方米, 亩, 学时, 项, 次, 场, 期, 年, 节, 家 …",
+    "comparator": "one of >=, <=, =, <, >, range",
+    "target_year": "year the target is for (from the text, else plan_year), or <NA>",
+}
+
+RULES_PATH = config.PACKAGE_DATA / "target_rules.yaml"
+INDICATORS_PATH = config.PACKAGE_DATA / "indicators.yaml"
+
+_CN_DIGIT = "零〇一二两三四五六七八九"
+_CN_ALL = _CN_DIGIT + "十百千万亿"
+_CN_VAL = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+           "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_SMALL = {"十": 10, "百": 100, "千": 1000}
+_CN_BIG = {"万": 10_000, "亿": 100_000_000}
+
+_MAX_DIGITS = 12          # longer digit runs are codes, not quantities
+_MAX_CN = 10              # longer Chinese-numeral runs are not quantities
+_LEFT_WINDOW = 64         # how far back a clause may reach
+_RIGHT_WINDOW = 18        # how far the trailing noun may reach
+_SENTENCE_WINDOW = 200    # how far back a year mention may stand
+
+_NUM_RE = re.compile(
+    r"百分之(?P<pct>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百]+(?:点[零〇一二三四五六七八九]+)?)"
+    r"|千分之(?P<pml>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百]+(?:点[零〇一二三四五六七八九]+)?)"
+    r"|(?P<ara>\d+(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?)(?P<mult>万亿|千万|百万|亿|万|千)?"
+    r"|(?P<cn>[〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*(?:点[零〇一二三四五六七八九]+)?)"
+)
+_CLAUSE_BREAKS = set(",;。:!?，；：！？\n\r")
+_HEADING_RE = re.compile(
+    r"(?m)^[ \t]*(?:\d{1,3}\s*[.、．](?!\d)|[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)"
+)
+_SECTION_AT = re.compile(r"[ \t]*(?:\d{1,3}\s*[.、．](?!\d)|[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)?[ \t]*")
+_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*[-—–~至到]\s*((?:19|20)\d{2}))?\s*年(?!级)")
+# approximate pairs: 两三所, 三五个
+_CN_PAIRS = {"一两": (1, 2), "两三": (2, 3), "二三": (2, 3), "三四": (3, 4), "三五": (3, 5),
+             "四五": (4, 5), "五六": (5, 6), "六七": (6, 7), "七八": (7, 8), "八九": (8, 9)}
+
+
+# --------------------------------------------------------------------------- rules
+@dataclass(frozen=True)
+class Rules:
+    """Compiled target rules (see ``data/target_rules.yaml``)."""
+
+    units: tuple[tuple[str, str, str, str], ...]   # (unit, canonical, kind, not_before), longest first
+    multipliers: dict[str, float]
+    left: tuple[tuple[str, str, bool], ...]          # (word, comparator, adjacent)
+    right: tuple[tuple[str, str, frozenset[str] | None], ...]
+    approx: dict[str, str]
+    range_seps: str
+    exclusions: tuple[tuple[re.Pattern[str], str], ...]
+    quote_pairs: tuple[tuple[str, str], ...]
+    max_quote: int
+    word_internal_yi: str
+    achieved: tuple[str, ...]
+    strip_prefixes: tuple[re.Pattern[str], ...]
+    strip_suffixes: tuple[re.Pattern[str], ...]
+    allocation_verbs: tuple[str, ...]
+    level_words: tuple[str, ...]
+    unit_re: re.Pattern[str] = field(repr=False, default=re.compile(""))
+
+
+@lru_cache(maxsize=4)
+def load_rules(path: Path | None = None) -> Rules:
+    """Load and compile ``target_rules.yaml`` (clear error naming a bad pattern)."""
+    raw = yaml.safe_load(Path(path or RULES_PATH).read_text(encoding="utf-8"))
+    units = []
+    for item in raw["units"]:
+        units.append((str(item["unit"]), str(item.get("canonical", item["unit"])),
+                      str(item.get("kind", "count")), str(item.get("not_before", ""))))
+    units.sort(key=lambda u: -len(u[0]))
+    exclusions = []
+    for item in raw.get("exclusions", []):
+        try:
+            exclusions.append((re.compile(item["pattern"]), str(item["reason"])))
+        except re.error as exc:  # a broken rule must be named, not swallowed
+            raise ValueError(f"target_rules.yaml: bad exclusion pattern {item['pattern']!r}: {exc}") from exc
+    comps = raw["comparators"]
+    left = tuple(sorted(((c["word"], c["comparator"], bool(c.get("adjacent", False))) for c in comps["left"]),
+                        key=lambda c: -len(c[0])))
+    right = tuple(sorted(((c["word"], c["comparator"], frozenset(c["units"]) if c.get("units") else None)
+                          for c in comps["right"]), key=lambda c: -len(c[0])))
+    strip = raw.get("indicator_strip", {})
+    unit_re = re.compile("|".join(re.escape(u[0]) for u in units))
+    return Rules(
+        units=tuple(units),
+        multipliers={k: float(v) for k, v in raw["multipliers"].items()},
+        left=left, right=right,
+        approx=dict(comps.get("approx_suffix", {})),
+        range_seps=str(raw.get("range_separators", "-—–~至到")),
+        exclusions=tuple(exclusions),
+        quote_pairs=tuple((p[0], p[1]) for p in raw.get("quote_pairs", [])),
+        max_quote=int(raw.get("max_quote_chars", 40)),
+        word_internal_yi=str(raw.get("word_internal_yi", "")),
+        achieved=tuple(sorted(raw.get("achieved_cues", []), key=len, reverse=True)),
+        strip_prefixes=tuple(re.compile(p) for p in strip.get("prefixes", [])),
+        strip_suffixes=tuple(re.compile(p) for p in strip.get("suffixes", [])),
+        allocation_verbs=tuple(strip.get("allocation_verbs", [])),
+        level_words=tuple(sorted(raw.get("level_words", []), key=len, reverse=True)),
+        unit_re=unit_re,
+    )
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One canonical indicator of ``data/indicators.yaml``."""
+
+    id: str
+    name_en: str
+    name_zh: str
+    patterns: tuple[re.Pattern[str], ...]
+    units: frozenset[str] | None
+    synonyms: tuple[str, ...] = ()
+
+
+@lru_cache(maxsize=4)
+def load_indicators(path: Path | None = None) -> tuple[Indicator, ...]:
+    """Load the canonical indicators, in matching order."""
+    raw = yaml.safe_load(Path(path or INDICATORS_PATH).read_text(encoding="utf-8"))
+    out = []
+    for item in raw:
+        out.append(Indicator(
+            id=str(item["id"]), name_en=str(item.get("name_en", "")), name_zh=str(item.get("name_zh", "")),
+            patterns=tuple(re.compile(p) for p in item.get("patterns", [])),
+            units=frozenset(item["units"]) if item.get("units") else None,
+            synonyms=tuple(item.get("synonyms", [])),
+        ))
+    return tuple(out)
+
+
+def indicator_id_for(indicator: str | None, unit: str | None = None) -> str | None:
+    """Canonical id of an indicator phrase (first matching entry), or None."""
+    if not indicator:
+        return None
+    for ind in load_indicators():
+        if ind.units is not None and unit is not None and unit not in ind.units:
+            continue
+        if any(p.search(indicator) for p in ind.patterns):
+            return ind.id
+    return None
+
+
+def load_national_targets() -> pd.DataFrame:
+    """National targets and actual rates (indicator_id, year, value, kind, source)."""
+    return pd.read_csv(config.PACKAGE_DATA / "national_targets.csv", encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- numbers
+def _cn_fallback(token: str) -> float | None:
+    """Parse a Chinese numeral without cn2an (used when cn2an refuses a token)."""
+    if "点" in token:
+        whole, _, frac = token.partition("点")
+        base = _cn_fallback(whole) if whole else 0.0
+        if base is None or not frac or any(ch not in _CN_VAL for ch in frac):
+            return None
+        return base + float("0." + "".join(str(_CN_VAL[ch]) for ch in frac))
+    total, section, digit = 0.0, 0.0, None
+    for ch in token:
+        if ch in _CN_VAL:
+            if digit is not None and _CN_VAL[ch] != 0:
+                return None                       # 一二三: a digit string, not a number
+            digit = _CN_VAL[ch] if _CN_VAL[ch] != 0 else None
+        elif ch in _CN_SMALL:
+            section += (digit if digit is not None else 1) * _CN_SMALL[ch]
+            digit = None
+        elif ch in _CN_BIG:
+            section += digit or 0
+            total = (total + section) * _CN_BIG[ch] if total < _CN_BIG[ch] else total + section * _CN_BIG[ch]
+            section, digit = 0.0, None
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
+@lru_cache(maxsize=4096)
+def cn_number(token: str) -> float | None:
+    """Value of one Chinese-numeral token (两 → 2, 二十五 → 25, 九十五点三 → 95.3).
+
+    cn2an converts the matched token only, never a whole sentence (cn2an's
+    ``transform`` would turn 九年义务教育 into 9年义务教育).
+    """
+    if not token or len(token) > _MAX_CN:
+        return None
+    has_unit = any(ch in "十百千万亿点" for ch in token)
+    if len(token) > 1 and not has_unit:
+        return None                               # 一二, 三五: digit strings / pairs
+    try:
+        import cn2an  # noqa: WPS433 (import cost paid only when Chinese numerals occur)
+
+        value = float(cn2an.cn2an(token, "smart"))
+    except Exception:  # cn2an raises plain ValueError/KeyError on odd tokens
+        value = _cn_fallback(token)
+    return value
+
+
+@dataclass
+class _Num:
+    start: int
+    end: int                 # end of the numeral (incl. multiplier)
+    value: float | None
+    pair: tuple[float, float] | None = None
+    percent: str | None = None   # "%" / "‰" for 百分之 / 千分之
+    is_cn: bool = False
+    text: str = ""
+    mult: str = ""
+
+
+def _parse_num(m: re.Match[str], rules: Rules) -> _Num:
+    if m.group("pct") is not None or m.group("pml") is not None:
+        tok = m.group("pct") if m.group("pct") is not None else m.group("pml")
+        val = float(tok) if tok[0].isdigit() else cn_number(tok)
+        return _Num(m.start(), m.end(), val, percent="%" if m.group("pct") is not None else "‰", text=m.group())
+    if m.group("ara") is not None:
+        digits = m.group("ara").replace(",", "")
+        if len(digits.replace(".", "")) > _MAX_DIGITS:
+            return _Num(m.start(), m.end(), None, text=m.group())
+        val = float(digits) * rules.multipliers.get(m.group("mult") or "", 1.0)
+        return _Num(m.start(), m.end(), val, text=m.group(), mult=m.group("mult") or "")
+    tok = m.group("cn")
+    if tok in _CN_PAIRS:
+        lo, hi = _CN_PAIRS[tok]
+        return _Num(m.start(), m.end(), None, pair=(float(lo), float(hi)), is_cn=True, text=tok)
+    mult = next((ch for ch in reversed(tok) if ch in "万亿千"), "")
+    return _Num(m.start(), m.end(), cn_number(tok), is_cn=True, text=tok, mult=mult)
+
+
+# --------------------------------------------------------------------------- masks
+def _build_mask(t: str, rules: Rules) -> tuple[bytearray, bytearray]:
+    """Characters excluded by rules (mask) and characters inside quotes/titles (quoted)."""
+    n = len(t)
+    mask = bytearray(n)
+    for pattern, _reason in rules.exclusions:
+        for m in pattern.finditer(t):
+            if m.end() > m.start():
+                mask[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+    quoted = bytearray(n)
+    for open_, close in rules.quote_pairs:
+        if open_ == close:
+            body = "[^" + re.escape(open_) + r"\n]{1,%d}" % min(rules.max_quote, 20)
+        else:
+            body = "[^" + re.escape(open_ + close) + r"\n。]{1,%d}" % rules.max_quote
+        for m in re.finditer(re.escape(open_) + body + re.escape(close), t):
+            quoted[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+    return mask, quoted
+
+
+# --------------------------------------------------------------------------- candidates
+@dataclass
+class _Cand:
+    nstart: int              # first character of the number
+    nend: int                # after number + unit (+ approx suffix)
+    value: float | None
+    low: float | None
+    high: float | None
+    unit: str
+    approx: str | None       # comparator from 余/多
+    right_cmp: str | None = None
+    rend: int = 0            # after the right comparator word
+    left_cmp: str | None = None
+    comparator: str = "="
+    clause_start: int = 0
+    qstart: int = 0
+    qend: int = 0
+    indicator: str = ""
+    label: str = ""
+    group: int = -1
+    pos: int = 0             # position inside its list
+
+
+def _match_unit(t: str, pos: int, rules: Rules) -> tuple[str, str, int] | None:
+    """(unit as written, canonical unit, end) of the counting word at ``pos``."""
+    m = rules.unit_re.match(t, pos)
+    if not m:
+        return None
+    for unit, canonical, _kind, not_before in rules.units:
+        if t.startswith(unit, pos):
+            after = pos + len(unit)
+            if after < len(t) and t[after] in not_before:
+                continue
+            return unit, canonical, after
+    return None
+
+
+def _unit_after(t: str, pos: int, rules: Rules) -> tuple[str | None, float, str | None, int]:
+    """Approx suffix, extra multiplier and unit after a numeral: (approx, mult, unit, end)."""
+    n = len(t)
+    approx = None
+    mult = 1.0
+    if pos < n and t[pos] in rules.approx:
+        approx, pos = rules.approx[t[pos]], pos + 1
+        for word, factor in sorted(rules.multipliers.items(), key=lambda kv: -len(kv[0])):
+            if t.startswith(word, pos):
+                mult, pos = factor, pos + len(word)
+                break
+    if pos < n and t[pos] == " ":
+        pos += 1
+    hit = _match_unit(t, pos, rules)
+    if hit is None:
+        return approx, mult, None, pos
+    return approx, mult, hit[1], hit[2]
+
+
+def _candidates(t: str, rules: Rules, mask: bytearray, quoted: bytearray) -> list[_Cand]:
+    """Numbers followed by a counting word (ranges joined), minus exclusions."""
+    nums = [_parse_num(m, rules) for m in _NUM_RE.finditer(t)]
+    out: list[_Cand] = []
+    n = len(t)
+    skip_next = False
+    for i, num in enumerate(nums):
+        if skip_next:
+            skip_next = False
+            continue
+        if num.percent:
+            unit, end, approx, mult = num.percent, num.end, None, 1.0
+            if end < n and t[end] in rules.approx:
+                approx, end = rules.approx[t[end]], end + 1
+        else:
+            approx, mult, unit, end = _unit_after(t, num.end, rules)
+        value = num.value * mult if num.value is not None else None
+        low = high = None
+        if num.pair is not None:
+            low, high = num.pair
+        # range: lo[unit] sep hi unit (1-2所, 3—5个, 5%-10%, 1-2万人)
+        sep = end if unit else num.end
+        nxt = nums[i + 1] if i + 1 < len(nums) else None
+        if (nxt is not None and num.value is not None and sep < n and t[sep] in rules.range_seps
+                and (nxt.start == sep + 1 or (nxt.start == sep + 2 and t[sep + 1] == " "))
+                and nxt.value is not None):
+            if nxt.percent:
+                n_approx, n_mult, n_unit, n_end = None, 1.0, nxt.percent, nxt.end
+            else:
+                n_approx, n_mult, n_unit, n_end = _unit_after(t, nxt.end, rules)
+            if n_unit and (unit is None or unit == n_unit):
+                lo_v = num.value * (mult if unit else 1.0)
+                hi_v = nxt.value * n_mult
+                if not unit and nxt.mult and not num.mult:
+                    lo_v *= rules.multipliers.get(nxt.mult, 1.0)   # 1-2万人: 万 applies to both
+                if lo_v < hi_v:
+                    skip_next = True
+                    low, high, value, unit, end, approx = lo_v, hi_v, None, n_unit, n_end, n_approx
+        if not unit or (value is None and low is None):
+            continue
+        if not _keep(t, num, end, unit, value, low, high, rules, mask, quoted):
+            continue
+        out.append(_Cand(num.start, end, value if low is None else None, low, high, unit, approx))
+    return out
+
+
+def _keep(t: str, num: _Num, end: int, unit: str, value: float | None, low: float | None,
+          high: float | None, rules: Rules, mask: bytearray, quoted: bytearray) -> bool:
+    """Exclusion checks on one candidate."""
+    s = num.start
+    if any(mask[s:end]) or any(quoted[s:end]):
+        return False
+    prev = t[s - 1] if s > 0 else ""
+    if prev == "第" or prev == "”" or prev == "」" or prev == "』":
+        return False
+    if prev == "." or prev.isdigit():
+        return False
+    if prev and prev in rules.range_seps and s > 1 and t[s - 2].isdigit():
+        return False                                # 1-2-3-4所: a code or date chain, not a range
+    if num.is_cn and num.text[0] == "一" and prev and prev in rules.word_internal_yi:
+        return False
+    if num.is_cn and prev and prev in _CN_ALL:
+        return False
+    vals = [v for v in (value, low, high) if v is not None]
+    if not vals or any(v != v or v in (float("inf"), float("-inf")) for v in vals):
+        return False
+    if unit == "年" and any(v >= 1000 for v in vals):
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------- context
+def _clause_start(t: str, pos: int) -> int:
+    """Start of the clause holding ``pos``: after the last break, skipping (...) groups."""
+    lo = max(0, pos - _LEFT_WINDOW)
+    i = pos - 1
+    depth = 0
+    while i >= lo:
+        ch = t[i]
+        if ch in ")）":
+            depth += 1
+        elif ch in "(（":
+            if depth == 0:
+                return i + 1
+            depth -= 1
+        elif ch in _CLAUSE_BREAKS and depth == 0:
+            return i + 1
+        i -= 1
+    return lo
+
+
+def _right_comparator(t: str, c: _Cand, rules: Rules) -> None:
+    pos = c.nend
+    c.rend = pos
+    for word, cmp, units in rules.right:
+        if t.startswith(word, pos) and (units is None or c.unit in units):
+            c.right_cmp, c.rend = cmp, pos + len(word)
+            return
+
+
+def _left_comparator(t: str, lo: int, hi: int, rules: Rules) -> tuple[str | None, int]:
+    """Closest comparator word in ``t[lo:hi]``: (comparator, start of word)."""
+    seg = t[lo:hi]
+    best: tuple[int, int, str] | None = None     # (end, length, comparator)
+    best_start = -1
+    for word, cmp, adjacent in rules.left:
+        k = seg.rfind(word)
+        if k < 0:
+            continue
+        end = k + len(word)
+        if adjacent and seg[end:].strip() not in ("", "分别"):
+            # 达 / 约 / 逾 count only directly before the number
+            continue
+        if adjacent and word == "达" and k > 0 and seg[k - 1] in "到下表传通发抵送":
+            continue
+        key = (end, len(word))
+        if best is None or key > best[:2]:
+            best, best_start = (end, len(word), cmp), lo + k
+    return (best[2], best_start) if best else (None, -1)
+
+
+def _trailing(t: str, pos: int, stop: int) -> int:
+    """End of the noun phrase after a number (before a break, 、, bracket or next number)."""
+    end = min(len(t), pos + _RIGHT_WINDOW, stop)
+    i = pos
+    while i < end:
+        ch = t[i]
+        if ch in _CLAUSE_BREAKS or ch in "、()（）[]和及与并" or ch.isdigit() or ch in " \t":
+            break
+        if ch in _CN_DIGIT and i + 1 < len(t) and _NUM_RE.match(t, i) and i > pos:
+            break
+        i += 1
+    return i
+
+
+def _clean_indicator(phrase: str, rules: Rules) -> str:
+    phrase = phrase.strip(" \t,、:;“”\"《》「」()（）")
+    for _ in range(6):
+        before = phrase
+        for p in rules.strip_prefixes:
+            phrase = p.sub("", phrase, count=1)
+        for p in rules.strip_suffixes:
+            phrase = p.sub("", phrase, count=1)
+        phrase = phrase.strip(" \t,、:;")
+        if phrase == before:
+            break
+    phrase = phrase.replace("“", "").replace("”", "")
+    return phrase[-40:]
+
+
+def _is_level_only(phrase: str, rules: Rules) -> str | None:
+    for w in rules.level_words:
+        if phrase == w:
+            return w
+    return None
+
+
+def _sentence_year(t: str, pos: int, years: list[tuple[int, int, int]], quoted: bytearray) -> int | None:
+    """Last year mentioned in the sentence before ``pos`` (outside titles/brackets)."""
+    lo = pos - _SENTENCE_WINDOW
+    for j in range(pos - 1, max(-1, lo - 1), -1):
+        if t[j] in "。!?！？\n":
+            lo = j + 1
+            break
+    lo = max(lo, 0)
+    k = bisect.bisect_left(years, (lo, -1, -1))
+    found = None
+    while k < len(years) and years[k][0] < pos:
+        ystart, yend, year = years[k]
+        inside_brackets = any(quoted[ystart:yend]) or (
+            ystart > 0 and t[max(0, ystart - 1)] in "(（" )
+        if not inside_brackets:
+            found = year
+        k += 1
+    return found
+
+
+# --------------------------------------------------------------------------- main
+def _empty() -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series(dtype=object) for c in TARGET_COLUMNS})
+    return _typed(frame)
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame[list(TARGET_COLUMNS)]
+    frame = frame.astype({"start": "int64", "end": "int64", "value": "float64",
+                          "value_low": "float64", "value_high": "float64"})
+    frame["target_year"] = pd.array(frame["target_year"], dtype="Int64")
+    return frame.reset_index(drop=True)
+
+
+def extract_targets(text: str, plan_year: int | None = None) -> pd.DataFrame:
+    """Every quantitative target of ``text`` as one row (columns: :data:`TARGET_COLUMNS`).
+
+    ``plan_year`` is the year of an annual plan; it is the target year of every
+    target whose sentence names no year. Offsets index ``text`` as given.
+    Never raises on string input; linear in ``len(text)``.
+    """
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    if not text:
+        return _empty()
+    rules = load_rules()
+    norm = normalize(text)
+    t = norm.text
+    mask, quoted = _build_mask(t, rules)
+    cands = _candidates(t, rules, mask, quoted)
+    if not cands:
+        return _empty()
+    years = [(m.start(), m.end(), int(m.group(2) or m.group(1))) for m in _YEAR_RE.finditer(t)]
+    _annotate(t, cands, rules, mask)
+    cands = _drop_achieved(t, cands, rules)
+    cands = _drop_restated_headings(t, cands)
+    rows = []
+    for c in cands:
+        s, e = norm.to_source(c.qstart, c.qend)
+        year = _sentence_year(t, c.nstart, years, quoted)
+        if year is None:
+            year = plan_year
+        rows.append({
+            "quote": text[s:e], "start": s, "end": e,
+            "indicator": c.indicator or None,
+            "indicator_id": indicator_id_for(c.indicator, c.unit),
+            "value": c.value, "value_low": c.low, "value_high": c.high,
+            "unit": c.unit, "comparator": c.comparator,
+            "target_year": int(year) if year is not None else None,
+        })
+    frame = pd.DataFrame(rows, columns=list(TARGET_COLUMNS))
+    return _typed(frame)
+
+
+def _annotate(t: str, cands: list[_Cand], rules: Rules, mask: bytearray) -> None:
+    """Comparators, list groups, quotes and indicators, in place."""
+    for c in cands:
+        _right_comparator(t, c, rules)
+        c.clause_start = _clause_start(t, c.nstart)
+    # groups: neighbours in one clause joined by 、 + a short label
+    gid = 0
+    for k, c in enumerate(cands):
+        if k > 0:
+            p = cands[k - 1]
+            between = t[p.rend:c.nstart]
+            joined = between.startswith("、") or (between[:1] in ("和", "及", "与") and len(between) <= 3)
+            if (c.clause_start <= p.nstart and joined and len(between) <= 7
+                    and not any(ch in _CLAUSE_BREAKS for ch in between)):
+                c.group, c.pos = p.group, p.pos + 1
+                continue
+        c.group, c.pos = gid, 0
+        gid += 1
+    groups: dict[int, list[_Cand]] = {}
+    for c in cands:
+        groups.setdefault(c.group, []).append(c)
+    ordered = list(groups.values())
+    prev_ind = ""
+    for g, members in enumerate(ordered):
+        first, last = members[0], members[-1]
+        # left context of the first member: from the clause start or the previous target
+        lo = first.clause_start
+        if g > 0 and lo < ordered[g - 1][-1].rend <= first.nstart:
+            prev_end = ordered[g - 1][-1].qend
+            lo = prev_end if ordered[g - 1][-1].rend <= prev_end <= first.nstart else ordered[g - 1][-1].rend
+            while lo < first.nstart and t[lo] in "、,和及与并 ":
+                lo += 1
+        m_head = _SECTION_AT.match(t, lo)
+        if m_head and m_head.end() <= first.nstart:
+            lo = m_head.end()                        # never start a quote on a section number
+        left = t[lo:first.nstart]
+        cmp_, cmp_at = _left_comparator(t, lo, first.nstart, rules)
+        fenbie = "分别" in left
+        base_left = t[lo:cmp_at] if cmp_ is not None else left
+        if fenbie:
+            base_left = base_left[:base_left.rfind("分别")] if "分别" in base_left else base_left
+        verb_part = ""
+        if fenbie:
+            after = left[left.rfind("分别") + 2:]
+            verb_part = after
+            if cmp_ is not None:
+                verb_part = ""
+        group_right = last.right_cmp
+        tail_end = _trailing(t, last.rend, len(t))
+        if g + 1 < len(ordered):
+            tail_end = min(tail_end, max(last.rend, ordered[g + 1][0].nstart))
+        if g + 1 < len(ordered) and tail_end == ordered[g + 1][0].nstart > last.rend:
+            tail_end = last.rend                     # 三年内新增公办学位1万个: the noun leads the next number
+        tail = t[last.rend:tail_end]
+        items = [x for x in base_left.split("、")] if fenbie else []
+        for k, c in enumerate(members):
+            # comparator
+            own_left = None
+            if k > 0:
+                own_left, _ = _left_comparator(t, members[k - 1].rend, c.nstart, rules)
+            if c.low is not None:
+                c.comparator = "range"
+            elif c.approx:
+                c.comparator = c.approx
+            elif c.right_cmp:
+                c.comparator = c.right_cmp
+            elif own_left:
+                c.comparator = own_left
+            elif cmp_:
+                c.comparator = cmp_
+            elif group_right:
+                c.comparator = group_right
+            else:
+                c.comparator = "="
+            # quote
+            if fenbie:
+                c.qstart = lo
+                c.qend = max(tail_end, last.rend)
+            else:
+                c.qstart = lo if k == 0 else members[k - 1].rend + 1
+                if k == len(members) - 1:
+                    c.qend = max(tail_end, c.rend)
+                else:
+                    own_tail = _trailing(t, c.rend, members[k + 1].nstart)
+                    c.qend = max(c.rend, own_tail)
+            while c.qstart < c.nstart and t[c.qstart] in " \t、,":
+                c.qstart += 1
+            # indicator
+            label = "" if k == 0 else t[members[k - 1].rend + 1:c.nstart]
+            if k == 0 and cmp_ is not None and not fenbie:
+                label = t[cmp_at:first.nstart]
+                for word, _cmp, _adj in rules.left:
+                    if label.startswith(word):
+                        label = label[len(word):]
+                        break
+                label = label.rsplit("的", 1)[-1] if "的" in label else ""
+            c.label = label.strip()
+            own_noun = tail if (fenbie or k == len(members) - 1) else t[c.rend:c.qend]
+            c.indicator = _indicator(t, c, members, k, base_left, verb_part, own_noun, items, fenbie, rules)
+        # level-word inheritance (…小学班额…50人以内,初中…52人以内)
+        for c in members:
+            lvl = _is_level_only(c.indicator, rules)
+            if lvl and prev_ind:
+                for w in rules.level_words:
+                    if w in prev_ind and w != lvl:
+                        c.indicator = prev_ind.replace(w, lvl, 1)
+                        break
+            if c.indicator:
+                prev_ind = c.indicator
+
+
+def _indicator(t: str, c: _Cand, members: list[_Cand], k: int, base_left: str, verb_part: str,
+               noun: str, items: list[str], fenbie: bool, rules: Rules) -> str:
+    noun = noun.lstrip("的").strip("“”\"")
+    # strip right-comparator leftovers and approximations from the noun
+    noun = re.sub(r"^(?:以上|以内|以下|左右|之内|范围内|内)的?", "", noun)
+    if fenbie and len(items) == len(members):
+        item = _clean_indicator(items[k], rules)
+        last = _clean_indicator(items[-1], rules)
+        shared = re.search(r"(?:率|比例|比重|占比|额|数|量|面积|时间|时长|经费|标准)$", last)
+        label_len = len(_clean_indicator(items[0], rules)) if len(items) > 1 else 0
+        if (shared and k < len(items) - 1 and not re.search(r"(?:率|比例|比重|占比|额)$", item)
+                and 0 < label_len < len(last)):
+            return item + last[label_len:]           # 小学、初中辍学率 → 小学辍学率, 初中辍学率
+        if re.search(r"(?:率|比例|比重|占比|额|数|量|面积|时间|时长|经费|标准)$", item):
+            return item
+        base = _clean_indicator(verb_part + noun, rules) or _clean_indicator(base_left, rules)
+        return f"{base}({item})" if item else base
+    base = _clean_indicator(base_left, rules)
+    if c.unit in ("%", "‰") and base.endswith("的") is False and base_left.rstrip().endswith("的") and noun:
+        for verb in rules.allocation_verbs:
+            if noun.startswith(verb):
+                basis = re.split(r"按照|按", base_left)[-1]
+                return f"{noun[len(verb):]}占{_clean_indicator(basis, rules)}比例"
+    if k > 0 and c.label:
+        label = _clean_indicator(c.label, rules)
+        if label and base.endswith(("率", "比例", "比重", "额")) and len(label) <= 4:
+            return f"{label}{base}"
+        if label:
+            return label + (noun if not label.endswith(noun) else "")
+    if k == 0 and c.label and base.endswith(("率", "比例", "比重", "额")) and len(c.label) <= 4:
+        return f"{c.label}{base}"
+    if c.unit in ("%", "‰", "百分点"):
+        return base or _clean_indicator(noun, rules)
+    phrase = base + noun if noun and not base.endswith(noun) else base
+    return _clean_indicator(phrase, rules) or _clean_indicator(noun, rules)
+
+
+def _drop_achieved(t: str, cands: list[_Cand], rules: Rules) -> list[_Cand]:
+    """Drop counts of things already done (已认定…, 累计建成…) in the same clause."""
+    keep = []
+    for c in cands:
+        left = t[c.clause_start:c.nstart]
+        if any(cue in left for cue in rules.achieved):
+            continue
+        keep.append(c)
+    return keep
+
+
+def _drop_restated_headings(t: str, cands: list[_Cand]) -> list[_Cand]:
+    """A numbered heading whose number its body restates yields one record (from the body)."""
+    drop = set()
+    starts = [c.nstart for c in cands]
+    for m in _HEADING_RE.finditer(t):
+        h_start = m.end()
+        stop = min(len(t), h_start + 60)
+        dot = t.find("。", h_start, stop)
+        nl = t.find("\n", h_start, stop)
+        if dot < 0 or (0 <= nl < dot):
+            continue
+        para_end = t.find("\n", dot)
+        para_end = len(t) if para_end < 0 else para_end
+        i = bisect.bisect_left(starts, h_start)
+        head, body = [], []
+        for c in cands[i:]:
+            if c.nstart < dot:
+                head.append(c)
+            elif c.nstart < para_end:
+                body.append(c)
+            else:
+                break
+        for h in head:
+            if any(b.unit == h.unit and b.value == h.value and b.low == h.low and b.high == h.high for b in body):
+                drop.add(id(h))
+    return [c for c in cands if id(c) not in drop]
+
+
+def records(text: str, plan_year: int | None = None) -> list[dict[str, Any]]:
+    """:func:`extract_targets` as plain dicts (JSON-friendly: NaN/NA → None)."""
+    out = []
+    for row in extract_targets(text, plan_year).to_dict(orient="records"):
+        rec: dict[str, Any] = {}
+        for key, val in row.items():
+            if val is None or val is pd.NA or (isinstance(val, float) and val != val):
+                rec[key] = None
+            elif key in ("start", "end", "target_year"):
+                rec[key] = int(val)
+            elif key in ("value", "value_low", "value_high"):
+                rec[key] = float(val)
+            else:
+                rec[key] = val
+        out.append(rec)
+    return out

@@ -1,0 +1,319 @@
+"""Quantitative-target extraction: number forms, comparators, units, lists,
+exclusions, offsets, raw input, robustness, and the gold evaluation."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policylens.targets import (TARGET_COLUMNS, cn_number, extract_targets, indicator_id_for,
+                                load_indicators, load_national_targets, load_rules)
+
+
+def one(text: str, plan_year: int | None = None) -> dict:
+    """The single record of ``text`` (fails when there is not exactly one)."""
+    frame = extract_targets(text, plan_year)
+    assert len(frame) == 1, frame[["quote", "value", "unit", "comparator"]].to_string()
+    return frame.iloc[0].to_dict()
+
+
+def values(text: str) -> list:
+    frame = extract_targets(text)
+    return [(r.value if not math.isnan(r.value) else (r.value_low, r.value_high), r.unit, r.comparator)
+            for r in frame.itertuples()]
+
+
+# --------------------------------------------------------------------------- schema
+def test_schema_and_empty_input():
+    frame = extract_targets("")
+    assert list(frame.columns) == list(TARGET_COLUMNS)
+    assert frame.empty
+    frame = extract_targets("全市学前三年幼儿入园率达到94%", 2018)
+    assert list(frame.columns) == list(TARGET_COLUMNS)
+    assert str(frame["target_year"].dtype) == "Int64"
+
+
+# --------------------------------------------------------------------------- number forms
+@pytest.mark.parametrize("text, value, unit", [
+    ("全市学前三年幼儿入园率达到94%", 94.0, "%"),              # corpus 000
+    ("新建两所幼儿园", 2.0, "所"),
+    ("全市学前教育毛入园率达到百分之九十", 90.0, "%"),
+    ("投入资金1.5亿元", 150_000_000.0, "元"),
+    ("新增学位2万个", 20_000.0, "个"),                         # corpus 001
+    ("资助家庭经济困难学生4万人", 40_000.0, "人"),               # corpus 001
+    ("掌握一项艺术技能", 1.0, "项"),                            # corpus 001
+    ("每年开展两期以上面向X劳务人员培训", 2.0, "期"),            # corpus 004
+    ("一次性奖励3万元", 30_000.0, "元"),                        # corpus 004
+    ("计划投入3000万元", 30_000_000.0, "元"),
+    ("培训教师1000人次", 1000.0, "人次"),
+    ("新建、改扩建义务教育学校9所", 9.0, "所"),                  # corpus 002
+    ("校舍面积2万平方米", 20_000.0, "平方米"),                   # corpus 002
+    ("为农村中小学教师配备1万台计算机", 10_000.0, "台"),          # corpus 003
+    ("新增学位36,000个", 36_000.0, "个"),
+    ("培训骨干教师二十五名", 25.0, "名"),
+])
+def test_number_forms(text, value, unit):
+    rec = one(text)
+    assert rec["value"] == value and rec["unit"] == unit
+    assert text[rec["start"]:rec["end"]] == rec["quote"]
+
+
+@pytest.mark.parametrize("text, low, high, unit", [
+    ("引领每位学生爱好1-2项艺术项目", 1, 2, "项"),               # corpus 001
+    ("建设3—5所高考改革试点校", 3, 5, "所"),
+    ("重点建设1—2个自治区级社区教育试验点和示范点", 1, 2, "个"),  # corpus 004
+    ("建设2至3个示范区", 2, 3, "个"),
+    ("每校配备2～3名心理教师", 2, 3, "名"),
+    ("资助1-2万人", 10_000, 20_000, "人"),
+    ("建设两三所寄宿制学校", 2, 3, "所"),
+])
+def test_ranges(text, low, high, unit):
+    rec = one(text)
+    assert (rec["value_low"], rec["value_high"], rec["unit"], rec["comparator"]) == (low, high, unit, "range")
+    assert math.isnan(rec["value"])
+
+
+def test_cn_number_converts_only_the_token():
+    assert cn_number("两") == 2 and cn_number("二十五") == 25 and cn_number("九十五点三") == 95.3
+    assert cn_number("一二三") is None          # a digit string, not a quantity
+    assert cn_number("一" * 40) is None
+
+
+# --------------------------------------------------------------------------- comparators
+@pytest.mark.parametrize("text, comparator", [
+    ("九年义务教育巩固率达到94%", ">="),
+    ("社区教育覆盖率达30%", ">="),
+    ("增加民办幼儿园园位7000个以上", ">="),
+    ("年度法治学习时间应不少于40学时", ">="),
+    ("义务教育学校生均公用经费每生每年不低于600元", ">="),
+    ("各县(市、区)至少形成一个值得推广的创新教学方法", ">="),
+    ("小学班额基本控制在50人以内", "<="),
+    ("大班额比例控制在5%以内", "<="),
+    ("每班学生数不超过45人", "<="),
+    ("两年内建成", "<="),
+    ("小学辍学率低于0.5%", "<"),
+    ("市级课题立项400余项", ">"),
+    ("规划新增学位36000多个", ">"),
+    ("培训教师超过500人", ">"),
+    ("总用地约717亩", "="),
+    ("培训100名心理咨询师", "="),
+    ("补充配备专职保安678名", "="),
+    ("实现“国检”通过率100%目标", "="),
+    ("按照年度公用经费预算总额的5%安排教师培训经费", "="),
+    ("教育园区用地扩充到3万亩", "="),
+    ("新建改扩建幼儿园30所左右", "="),
+])
+def test_comparators(text, comparator):
+    assert one(text)["comparator"] == comparator
+
+
+# --------------------------------------------------------------------------- lists
+def test_fenbie_list_gives_one_record_per_value_with_its_indicator():
+    text = "到X年,全市学前教育三年毛入园率、义务教育巩固率、高中阶段教育毛入学率分别达92%、95.3%、92%以上,全面超过全区平均水平"
+    frame = extract_targets(text)
+    assert list(frame["value"]) == [92.0, 95.3, 92.0]
+    assert set(frame["comparator"]) == {">="}
+    assert frame["quote"].nunique() == 1 and "92%以上" in frame["quote"].iloc[0]
+    assert list(frame["indicator_id"]) == ["preschool_gross_enrollment_rate", "compulsory_retention_rate",
+                                           "senior_secondary_gross_enrollment_rate"]
+    assert frame["target_year"].isna().all()      # X年: anonymized
+
+
+def test_fenbie_list_of_places():
+    frame = extract_targets("X县、X市、X区、X区分别新建3所、8所、5所、2所公办幼儿园")
+    assert list(frame["value"]) == [3.0, 8.0, 5.0, 2.0]
+    assert set(frame["indicator_id"]) == {"new_kindergartens"}
+
+
+def test_shared_indicator_list_and_range_ceiling():
+    frame = extract_targets("小学、初中辍学率分别控制在0.5%和1%以内")
+    assert list(zip(frame["value"], frame["comparator"])) == [(0.5, "<="), (1.0, "<=")]
+    assert list(frame["indicator_id"]) == ["primary_dropout_rate", "junior_dropout_rate"]
+    frame = extract_targets("义务教育辍学率控制在国家规定的小学1%、初中1.5%范围内")
+    assert list(frame["indicator_id"]) == ["primary_dropout_rate", "junior_dropout_rate"]
+    assert set(frame["comparator"]) == {"<="}
+
+
+def test_qizhong_sub_allocations_count_as_well_as_total():
+    text = "X新区建设25所幼儿园(其中有9所公办幼儿园和13所小区配套幼儿园)"
+    assert [v for v, _, _ in values(text)] == [25.0, 9.0, 13.0]
+    assert [v for v, _, _ in values("新建10所农村义务教育学校,其中,X县3所、X3所、X区2所,X区2所。")] == [10, 3, 3, 2, 2]
+
+
+def test_level_word_inherits_measure():
+    frame = extract_targets("义务教育阶段新生入学小学班额基本控制在50人以内,初中控制在52人以内。")
+    assert list(frame["indicator_id"]) == ["primary_class_size_max", "junior_class_size_max"]
+
+
+# --------------------------------------------------------------------------- exclusions
+@pytest.mark.parametrize("text", [
+    "全面落实《包头市人民政府关于加快发展民族教育的若干意见》(包府发〔2017〕43号)",
+    "实施《包头市教育提升三年行动计划(2018—2020年)》",
+    "举办第五届班主任技能大赛,承办好第16届中小学信息技术与创新实践活动",
+    "启动首批家庭教育示范校评选工作,遴选第四批省级劳动与研学实践教育基地",
+    "实施“十三五”规划,深入学习贯彻党的十九大精神",
+    "全面实施学校体育、艺术“2+1”项目",
+    "对基层党支部“三会一课”、“三项制度”等实行全程纪实",
+    "深刻领会8个明确和14条基本方略的内在逻辑",
+    "加快实施教育提升“七大工程”和“六项举措”",
+    "锚定“人民满意、教育强市”一个目标,实现“八个突破”",
+    "实现“两个只增不减”,一体推进“三不腐”",
+    "深入贯彻《3—6岁儿童学习与发展指南》",
+    "推进《36岁儿童学习与发展指南》实验园和实验区试点",
+    "健全市、县、校三级教育督导体系,实现四级教育数据信息互联互通",
+    "巩固九年义务教育成果,基本普及15年教育",
+    "通过三年时间,深入实施教育攻坚",
+    "力争5月启动一期项目建设,力争二期项目9月具备开工条件",
+    "是全面贯彻党的十九大精神开局之年,是改革开放40周年,是承上启下的关键一年",
+    "发布时间:2018-04-08   来源:包头市教育局",
+    "蒙ICP备05003330号 蒙公网安备 15020402000154号",
+    "发展每一个学生的优势潜能,使每一所普通高中达到办学标准",
+    "引导广大教师争做“四有”好老师,开展“一师一优课、一课一名师”活动",
+    "当前和今后一个时期,建档立卡户子女一个不能少",
+    "探索初高中6年一体化教学模式改革,适度扩大“五年制职业教育”招生计划",
+    "在已认定自治区多元普惠幼儿园的基础上",
+    "已建成标准化学校120所",
+    "全面完成职业教育三年攻坚计划",
+    "学习贯彻十三届全国人大一次会议精神,给予一次性奖励",
+    "实施市理工职业学校第二期、第三期建设工程,实施市X高中项目二期建设",
+    "督政、督学和评估监测三位一体的教育督导体系",
+    "本文来源:https://www.2haoxitong.net/k/doc/5a1860a6.html",
+    "打造一支高素质教师队伍,创建一批特色学校",
+])
+def test_not_targets(text):
+    frame = extract_targets(text)
+    assert frame.empty, frame[["quote", "value", "unit"]].to_string()
+
+
+def test_restated_heading_gives_one_record():
+    text = ("2.X新区新建10所义务教育学校。实施专项规划,规划建设22所中小学。X年动工新建第一批10所学校,两年内建成。\n"
+            "1.新建改扩建7所普通高中。X年X市新建1所普通高中。\n")
+    assert [v for v, _, _ in values(text)] == [22.0, 10.0, 2.0, 7.0, 1.0]
+
+
+# --------------------------------------------------------------------------- years
+def test_target_year_from_text_or_plan_year():
+    assert one("到2020年,高中阶段毛入学率达到95%", 2018)["target_year"] == 2020
+    assert one("新增学位5000个", 2017)["target_year"] == 2017
+    assert pd.isna(one("X年全市九年义务教育巩固率达到95%以上")["target_year"])
+    assert one("推动2018年23个新建、改扩建幼儿园、中小学项目建设")["target_year"] == 2018
+
+
+# --------------------------------------------------------------------------- other plans
+@pytest.mark.parametrize("text, value, unit, comparator, indicator_id", [
+    ("普惠性幼儿园覆盖率达到80%以上", 80, "%", ">=", "inclusive_kindergarten_enrollment_share"),
+    ("高中阶段毛入学率达到95%", 95, "%", ">=", "senior_secondary_gross_enrollment_rate"),
+    ("新增学位5000个", 5000, "个", "=", "new_school_places"),
+    ("投入资金3.2亿元", 320_000_000, "元", "=", "education_investment"),
+    ("培训教师1000人次", 1000, "人次", "=", "teacher_training"),
+    ("每生每年不低于600元的生均公用经费", 600, "元", ">=", None),
+    ("大班额比例控制在5%以内", 5, "%", "<=", "large_class_share"),
+    ("心理健康教师配备率100%", 100, "%", "=", "mental_health_teacher_rate"),
+    ("确保教育支出占一般公共预算支出比例不低于15%", 15, "%", ">=", "education_expenditure_share"),
+    ("学生体质健康达标率达到92%以上", 92, "%", ">=", "student_physical_fitness_rate"),
+    ("残疾儿童少年义务教育入学率达到93%", 93, "%", ">=", "disabled_children_compulsory_enrollment_rate"),
+    ("高等教育毛入学率达到50%", 50, "%", ">=", "higher_education_gross_enrollment_rate"),
+    ("每天校园体育活动时间不少于1小时", 1, "小时", ">=", None),
+    ("乡村教师服务期不少于3年", 3, "年", ">=", None),
+    ("招聘特岗教师500名", 500, "名", "=", "teacher_recruitment"),
+])
+def test_sentences_from_other_plans(text, value, unit, comparator, indicator_id):
+    rec = one(text)
+    assert (rec["value"], rec["unit"], rec["comparator"]) == (value, unit, comparator)
+    if indicator_id is not None:
+        assert rec["indicator_id"] == indicator_id
+
+
+# --------------------------------------------------------------------------- raw input
+def test_full_width_and_traditional_input_offsets_into_the_raw_text():
+    text = "全市高中階段教育毛入學率達到９５％以上，新建學校３所，學前三年毛入園率達到９０％。"
+    frame = extract_targets(text)
+    assert list(frame["value"]) == [95.0, 3.0, 90.0]
+    assert list(frame["comparator"]) == [">=", "=", ">="]
+    assert frame["indicator_id"].iloc[0] == "senior_secondary_gross_enrollment_rate"
+    assert frame["indicator_id"].iloc[2] == "preschool_gross_enrollment_rate"
+    for r in frame.itertuples():
+        assert text[r.start:r.end] == r.quote
+    rec = one("重点支持人口大镇新建１—２所公办幼儿园（其中１所为寄宿制）".split("（")[0])
+    assert (rec["value_low"], rec["value_high"]) == (1, 2)
+
+
+def test_corpus_offsets_and_order():
+    from policylens import config
+
+    for path in sorted(config.DATA_RAW.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        frame = extract_targets(text)
+        assert list(frame["start"]) == sorted(frame["start"])
+        for r in frame.itertuples():
+            assert text[r.start:r.end] == r.quote
+
+
+# --------------------------------------------------------------------------- data files
+def test_data_files_are_consistent():
+    rules = load_rules()
+    assert all(reason for _, reason in rules.exclusions)
+    ids = [ind.id for ind in load_indicators()]
+    assert len(ids) == len(set(ids)) and 20 <= len(ids) <= 40
+    for ind in load_indicators():
+        for synonym in ind.synonyms:
+            unit = next(iter(sorted(ind.units))) if ind.units else None
+            assert indicator_id_for(synonym, unit) is not None, synonym
+    national = load_national_targets()
+    assert list(national.columns) == ["indicator_id", "year", "value", "kind", "source"]
+    assert set(national["indicator_id"]) <= set(ids)
+    assert set(national["kind"]) == {"target", "actual"}
+
+
+# --------------------------------------------------------------------------- robustness
+def _consistent(text: str, frame: pd.DataFrame) -> None:
+    assert list(frame.columns) == list(TARGET_COLUMNS)
+    for r in frame.itertuples():
+        assert 0 <= r.start <= r.end <= len(text)
+        assert text[r.start:r.end] == r.quote
+        assert r.comparator in {">=", "<=", "=", "<", ">", "range"}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=300))
+def test_random_unicode_never_raises(text):
+    _consistent(text, extract_targets(text))
+
+
+_PIECES = st.sampled_from(["达到", "以上", "以内", "控制在", "分别", "、", ",", "。", "其中", "余", "多", "约",
+                           "所", "个", "名", "人", "%", "％", "万", "亿", "元", "年", "内", "两", "一", "十",
+                           "百分之", "九", "(", ")", "（", "）", "《", "》", "“", "”", "-", "—", "至", "第",
+                           "1", "2", "9", "0", ".", "１", "學", "率", "X", "\n", " "])
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(_PIECES, max_size=80).map("".join))
+def test_plan_like_soup_never_raises(text):
+    _consistent(text, extract_targets(text, 2020))
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(min_value=1, max_value=4000), st.sampled_from(["9", "一", "1,000", "(", "《", "“"]))
+def test_long_runs_and_nested_brackets(n, piece):
+    text = piece * n + "新建5所学校" + ")" * (n % 50) + "9" * n + "%"
+    _consistent(text, extract_targets(text))
+
+
+def test_huge_numbers_are_not_targets():
+    assert extract_targets("新增学位" + "9" * 400 + "个").empty
+    text = "1e308所" + "1" * 5000 + "万亿元"
+    _consistent(text, extract_targets(text))
+    assert 5000 not in set(extract_targets(text)["end"])
+
+
+# --------------------------------------------------------------------------- gold
+def test_gold_evaluation_meets_thresholds():
+    from policylens.evaluate.targets import evaluate, report
+
+    figures = evaluate()
+    print(report(figures, lists=False))
+    assert figures["f1"] >= 0.95
+    assert figures["field_accuracy"] >= 0.95
