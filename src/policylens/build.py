@@ -19,7 +19,7 @@ from policylens.corpus import Corpus, build_corpus
 from policylens.io import write_csv
 
 #: Files written by :func:`build`, relative to the output folder.
-OUTPUTS = ("documents.csv", "cleaning_report.csv", "findings.csv", "offset_map.csv", "units.csv")
+OUTPUTS = ("documents.csv", "cleaning_report.csv", "findings.csv", "offset_map.csv", "units.csv", "targets.csv")
 
 
 def offset_runs(doc_id: str, offsets: list[int]) -> list[tuple[str, int, int, int]]:
@@ -71,6 +71,46 @@ def build_units(corpus: Corpus, progress: bool = False) -> tuple[pd.DataFrame, l
     return (pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns))[columns], errors
 
 
+def plan_year_for(row: pd.Series) -> int | None:
+    """The year targets of a one-year plan default to; None for a multi-year plan (years come from its text)."""
+    return None if row["doc_type"] == "multi_year_action_plan" else int(row["plan_start_year"])
+
+
+def unit_path_at(units: pd.DataFrame, positions: pd.Series) -> list[str]:
+    """Path of the unit whose span holds each offset ('' when none does)."""
+    import bisect
+
+    starts, paths = units["start"].tolist(), units["path"].tolist()
+    out = []
+    for pos in positions:
+        i = bisect.bisect_right(starts, int(pos)) - 1
+        out.append(paths[i] if i >= 0 and int(pos) < int(units["end"].iloc[i]) else "")
+    return out
+
+
+#: Columns of ``targets.csv``: doc_id, unit_path, unit_kind, domain, then ``targets.TARGET_COLUMNS``.
+def build_targets(corpus: Corpus, units: pd.DataFrame, tasks: pd.DataFrame | None) -> pd.DataFrame:
+    """``targets.csv``: every target of every plan, with the unit it stands in and that unit's domain."""
+    from policylens.targets import TARGET_COLUMNS, extract_targets
+
+    frames = []
+    meta = corpus.documents.set_index("doc_id")
+    domains = {} if tasks is None else dict(zip(zip(tasks["doc_id"], tasks["path"]), tasks["domain"]))
+    for doc_id in sorted(corpus.results):
+        found = extract_targets(corpus.results[doc_id].text, plan_year_for(meta.loc[doc_id]))
+        doc_units = units[units["doc_id"] == doc_id].sort_values("start")
+        found.insert(0, "unit_path", unit_path_at(doc_units, found["start"]))
+        kinds = dict(zip(doc_units["path"], doc_units["kind"]))
+        found.insert(1, "unit_kind", found["unit_path"].map(kinds).fillna(""))
+        found.insert(2, "domain", [domains.get((doc_id, p), "") for p in found["unit_path"]])
+        found.insert(0, "doc_id", doc_id)
+        frames.append(found)
+    columns = ["doc_id", "unit_path", "unit_kind", "domain", *TARGET_COLUMNS]
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    frame["target_year"] = frame["target_year"].astype("Int64")
+    return frame[columns]
+
+
 def build(out: Path | None = None, raw_dir: Path | None = None, progress: bool = True) -> list[str]:
     """Run every stage into ``out`` (default ``data/processed``); return the error messages."""
     out = Path(out or config.DATA_PROCESSED)
@@ -84,6 +124,8 @@ def build(out: Path | None = None, raw_dir: Path | None = None, progress: bool =
     units, unit_errors = build_units(corpus, progress)
     errors += unit_errors
     write_csv(units, out / "units.csv")
+    tasks = None
+    write_csv(build_targets(corpus, units, tasks), out / "targets.csv")
     return errors
 
 

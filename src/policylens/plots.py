@@ -138,3 +138,72 @@ def task_lengths(units: pd.DataFrame, documents: pd.DataFrame) -> Figure:
     ax.set_title("How long a task is, plan by plan 各规划任务条目的长度")
     fig.tight_layout()
     return fig
+
+
+UNIT_GROUPS = {"%": "rates 比率 (%)", "所": "schools & sites 学校/园所 (所)", "个": "items & places 个",
+               "名": "people 人员 (名/人)", "人": "people 人员 (名/人)", "元": "money 资金 (元)"}
+
+
+def targets_by_kind(targets: pd.DataFrame, documents: pd.DataFrame) -> Figure:
+    """How many quantitative targets each plan sets, by what they count."""
+    figures.setup()
+    labels = _city_labels(documents)
+    frame = targets.assign(group=targets["unit"].map(UNIT_GROUPS).fillna("other 其他"))
+    order = list(dict.fromkeys(list(UNIT_GROUPS.values()) + ["other 其他"]))
+    table = pd.crosstab(frame["doc_id"], frame["group"]).reindex(index=sorted(labels), columns=order, fill_value=0)
+    table.index = [labels[d] for d in table.index]
+    fig, ax = plt.subplots(figsize=(9, 3.8))
+    table.plot.barh(stacked=True, ax=ax, colormap="tab20c", width=0.7)
+    ax.invert_yaxis()
+    ax.set_xlabel("Quantitative targets 量化指标数")
+    ax.set_title("What the plans put numbers on 各规划的量化指标")
+    ax.legend(fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3)
+    fig.tight_layout()
+    return fig
+
+
+INDICATOR_LABELS = {
+    "preschool_gross_enrollment_rate": "Preschool gross enrolment 学前三年毛入园率",
+    "compulsory_retention_rate": "Compulsory retention 九年义务教育巩固率",
+    "senior_secondary_gross_enrollment_rate": "Senior secondary gross enrolment 高中阶段毛入学率",
+    "higher_education_gross_enrollment_rate": "Higher education gross enrolment 高等教育毛入学率",
+}
+
+
+def rates_vs_national(table: pd.DataFrame, documents: pd.DataFrame) -> Figure:
+    """City rate targets beside the national target and the national actual rate, one panel per indicator."""
+    figures.setup()
+    short = {r["doc_id"]: f"{r['city_en'].split(' (')[0]} {r['city_zh'].split('(')[0]}" for _, r in documents.iterrows()}
+    rows = table[table["indicator_id"].isin(INDICATOR_LABELS)]
+    indicators = [i for i in INDICATOR_LABELS if i in set(rows["indicator_id"])]
+    heights = [max(1, (rows["indicator_id"] == i).sum()) for i in indicators]
+    fig, axes = plt.subplots(len(indicators), 1, figsize=(9, 0.5 * sum(heights) + 1.2 * len(indicators) + 0.6),
+                             sharex=True, gridspec_kw={"height_ratios": heights}, squeeze=False)
+    seen: set[str] = set()
+
+    def mark(ax, x, y, label, **kw):
+        ax.scatter(x, y, label=None if label in seen else label, **kw)
+        seen.add(label)
+
+    for ax, indicator in zip(axes[:, 0], indicators):
+        part = rows[rows["indicator_id"] == indicator].reset_index(drop=True)
+        for i, r in part.iterrows():
+            mark(ax, r["city_value"], i, "city target 城市目标", color="#C44E52", s=60, zorder=3)
+            ax.annotate(f"{r['city_value']:g}% ({r['comparator']})", (r["city_value"], i), xytext=(6, 4),
+                        textcoords="offset points", fontsize=8)
+            if pd.notna(r["national_target"]):
+                mark(ax, r["national_target"], i, "national target 国家目标", marker="|", s=300, color="#4C72B0",
+                     zorder=2)
+            if pd.notna(r["national_actual"]):
+                mark(ax, r["national_actual"], i, "national actual 全国实际", marker="x", s=50, color="#555555",
+                     zorder=2)
+        ticks = [f"{short[r['doc_id']]} {r['year']}{'*' if r['year_inferred'] else ''}" for _, r in part.iterrows()]
+        ax.set_yticks(range(len(part)), ticks, fontsize=9)
+        ax.set_ylim(-0.6, len(part) - 0.4)
+        ax.invert_yaxis()
+        ax.set_title(INDICATOR_LABELS[indicator], fontsize=10, loc="left")
+    axes[-1, 0].set_xlabel("Rate 比率 (%)   * year inferred 年份为推断")
+    fig.suptitle("City rate targets against national benchmarks 城市目标与全国基准")
+    fig.legend(fontsize=8, frameon=False, loc="lower center", ncol=3, bbox_to_anchor=(0.5, -0.04))
+    fig.tight_layout()
+    return fig
