@@ -1,0 +1,144 @@
+"""Quality of the task taxonomy coder: leave-one-city-out (LOCO) cross-validation.
+
+For each of the five founding plans, the model part of :class:`TaskCoder` is
+trained on the other four and the held-out plan is coded; the cue rules are
+fixed (hand-written from the codebook), so they are the same in every fold.
+Reports accuracy, macro-F1 and Cohen's kappa overall and per held-out city for
+the blended coder and for rules-only and model-only baselines, per-domain
+precision/recall/F1, a confusion matrix and secondary-domain agreement.
+
+Run: ``python -m policylens.evaluate taxonomy [--errors]``.
+"""
+from __future__ import annotations
+
+import argparse
+
+import pandas as pd
+from sklearn.metrics import accuracy_score, cohen_kappa_score, f1_score, precision_recall_fscore_support
+
+from policylens.taxonomy import TaskCoder, load_training_data
+
+MODES = ("blend", "rules", "model")
+
+
+def loco_predictions(train: pd.DataFrame | None = None, modes: tuple[str, ...] = MODES,
+                     **params) -> pd.DataFrame:
+    """LOCO predictions: one row per coded unit with ``gold`` and ``pred_<mode>`` columns.
+
+    Other columns: doc_id, path, heading, gold_secondary, and for the blend
+    ``secondary_blend``, ``confidence_blend``, ``evidence_blend``, ``level_blend``.
+    """
+    train = load_training_data() if train is None else train
+    parts = []
+    for doc in sorted(train["doc_id"].unique()):
+        fit_on, held = train[train["doc_id"] != doc], train[train["doc_id"] == doc]
+        out = held[["doc_id", "path", "heading"]].copy()
+        out["gold"] = held["domain"]
+        out["gold_secondary"] = held["secondary"]
+        for mode in modes:
+            coded = TaskCoder(mode=mode, **params).fit(fit_on, fit_on["domain"]).transform(held)
+            out[f"pred_{mode}"] = coded["domain"]
+            if mode == "blend":
+                out["secondary_blend"] = coded["secondary_domains"]
+                out["confidence_blend"] = coded["confidence"]
+                out["evidence_blend"] = coded["evidence"]
+                out["level_blend"] = coded["level"]
+        parts.append(out)
+    return pd.concat(parts).reset_index(drop=True)
+
+
+def scores(gold: pd.Series, pred: pd.Series) -> dict[str, float]:
+    """Accuracy, macro-F1 (over labels in gold or predictions) and Cohen's kappa."""
+    return {"n": len(gold), "accuracy": accuracy_score(gold, pred),
+            "macro_f1": f1_score(gold, pred, average="macro", zero_division=0),
+            "kappa": cohen_kappa_score(gold, pred)}
+
+
+def summary_table(pred: pd.DataFrame, modes: tuple[str, ...] = MODES) -> pd.DataFrame:
+    """Rows: overall and each held-out city; columns: metric per mode."""
+    rows = []
+    groups = [("ALL", pred)] + [(doc, g) for doc, g in pred.groupby("doc_id", sort=True)]
+    for name, g in groups:
+        row: dict[str, object] = {"held_out": name, "n": len(g)}
+        for mode in modes:
+            s = scores(g["gold"], g[f"pred_{mode}"])
+            for key in ("accuracy", "macro_f1", "kappa"):
+                row[f"{mode}_{key}"] = round(s[key], 3)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def per_domain_table(pred: pd.DataFrame, mode: str = "blend") -> pd.DataFrame:
+    """Precision, recall, F1 and support per domain (gold labels and predicted labels)."""
+    labels = sorted(set(pred["gold"]) | set(pred[f"pred_{mode}"]))
+    p, r, f, s = precision_recall_fscore_support(pred["gold"], pred[f"pred_{mode}"], labels=labels,
+                                                 zero_division=0)
+    return pd.DataFrame({"domain": labels, "precision": p.round(3), "recall": r.round(3),
+                         "f1": f.round(3), "support": s})
+
+
+def confusion_table(pred: pd.DataFrame, mode: str = "blend") -> pd.DataFrame:
+    """Confusion matrix: gold domains in rows, predicted in columns."""
+    labels = sorted(set(pred["gold"]) | set(pred[f"pred_{mode}"]))
+    table = pd.crosstab(pd.Categorical(pred["gold"], labels), pd.Categorical(pred[f"pred_{mode}"], labels),
+                        rownames=["gold"], colnames=["pred"], dropna=False)
+    return table
+
+
+def secondary_agreement(pred: pd.DataFrame) -> dict[str, float]:
+    """Micro precision/recall/F1 of secondary domains (blend) against the gold ``secondary``."""
+    tp = fp = fn = 0
+    for gold, got in zip(pred["gold_secondary"], pred["secondary_blend"]):
+        g = set(filter(None, str(gold).split(";")))
+        s = set(filter(None, str(got).split(";")))
+        tp, fp, fn = tp + len(g & s), fp + len(s - g), fn + len(g - s)
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the LOCO report; exit 1 when the acceptance thresholds are missed."""
+    parser = argparse.ArgumentParser(prog="python -m policylens.evaluate taxonomy", description=__doc__.split("\n")[0])
+    parser.add_argument("--errors", action="store_true", help="list every misclassified unit with its evidence")
+    parser.add_argument("--min-accuracy", type=float, default=0.85)
+    parser.add_argument("--min-macro-f1", type=float, default=0.80)
+    args = parser.parse_args(argv)
+
+    pred = loco_predictions()
+    pd.set_option("display.width", 200)
+    pd.set_option("display.max_columns", 30)
+    summary = summary_table(pred)
+    print("Task taxonomy: leave-one-city-out cross-validation "
+          f"({len(pred)} coded units, {pred['doc_id'].nunique()} plans)")
+    print("blend = rules decide when clear, else rules+model; rules = cue rules only; "
+          "model = TF-IDF + logistic regression only\n")
+    for mode in MODES:
+        cols = ["held_out", "n"] + [f"{mode}_{k}" for k in ("accuracy", "macro_f1", "kappa")]
+        print(f"== {mode} ==")
+        print(summary[cols].rename(columns=lambda c: c.replace(f"{mode}_", "")).to_string(index=False))
+        print()
+    decided = pred["evidence_blend"].str.split(":").str[0].value_counts().sort_index()
+    print("blend decisions by: " + ", ".join(f"{k} {v}" for k, v in decided.items()))
+    print("\n== per-domain (blend) ==")
+    print(per_domain_table(pred).to_string(index=False))
+    print("\n== confusion matrix (blend; rows gold, columns predicted) ==")
+    print(confusion_table(pred).to_string())
+    sec = secondary_agreement(pred)
+    print(f"\nsecondary domains (blend, micro): precision {sec['precision']:.3f}, "
+          f"recall {sec['recall']:.3f}, F1 {sec['f1']:.3f}")
+    print("level facet (blend): " + ", ".join(f"{k} {v}" for k, v in
+                                               pred["level_blend"].value_counts().sort_index().items()))
+    if args.errors:
+        print("\n== errors (blend) ==")
+        for _, r in pred[pred["gold"] != pred["pred_blend"]].iterrows():
+            print(f"{r.doc_id} {r.path} {r.heading}: gold {r.gold}, got {r.pred_blend} | {r.evidence_blend}")
+    overall = summary.iloc[0]
+    ok = overall["blend_accuracy"] >= args.min_accuracy and overall["blend_macro_f1"] >= args.min_macro_f1
+    print(f"\nacceptance (accuracy >= {args.min_accuracy}, macro-F1 >= {args.min_macro_f1}): "
+          f"{'PASS' if ok else 'FAIL'}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,256 @@
+"""Tests for the common task taxonomy (codebook, coder, LOCO quality)."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import yaml
+from sklearn.base import clone
+
+from policylens import taxonomy
+from policylens.taxonomy import (TAXONOMY_COLUMNS, CodebookError, TaskCoder, bilingual_label, code_tasks,
+                                 codebook, load_codebook, load_training_data)
+
+DOMAINS = ("party", "moral", "whole_person", "curriculum", "preschool", "compulsory", "senior_secondary",
+           "vocational", "higher_lifelong", "inclusion", "private", "teachers", "infrastructure", "digital",
+           "governance", "safety", "opening", "other")
+LEVELS = ("preschool", "compulsory", "senior_secondary", "vocational", "higher", "lifelong", "special",
+          "cross_level")
+
+# Task items written in the style of OTHER cities' plans (not from the founding corpus).
+OUT_OF_CORPUS = [
+    ("teachers", "深化中小学教师职称制度改革", "完善中小学教师职称评审标准,向乡村教师倾斜,落实乡村教师生活补助政策,推进县管校聘管理改革,促进校长教师交流轮岗。"),
+    ("private", "持续规范校外培训", "深入落实“双减”政策,严格校外培训机构审批,开展无证无照机构专项治理,加强预收费资金监管,严查学科类培训隐形变异问题。"),
+    ("whole_person", "推进校园足球普及", "建设全国青少年校园足球特色学校30所,完善校园足球四级联赛体系,保证每天校内体育活动时间不少于1小时,开展学生体质健康监测。"),
+    ("digital", "加快智慧教育示范区建设", "推进教育新型基础设施建设,实现千兆宽带进校园,建设区域教育大数据中心和智慧教育平台,推动人工智能助推教师队伍建设,提升师生信息素养。"),
+    ("inclusion", "完善学生资助体系", "落实从学前教育到研究生教育全覆盖的学生资助政策,做好家庭经济困难学生认定,确保应助尽助,实施农村义务教育学生营养改善计划。"),
+    ("whole_person", "深入开展研学实践教育", "依托红色教育基地、科技场馆和农业园区,建设一批中小学生研学实践教育营地和基地,规范研学旅行课程,将研学实践纳入学校教育教学计划。"),
+    ("preschool", "扩大普惠性学前教育资源", "新建、改扩建公办幼儿园20所,新增学位6000个,认定普惠性民办幼儿园30所,公办园在园幼儿占比达到55%。"),
+    ("vocational", "推进高职院校内涵发展", "支持市职业技术学院创建省级高水平高职院校,建设高水平专业群,深化校企合作,推进中高职贯通培养。"),
+    ("safety", "做好学校疫情防控和卫生工作", "落实晨午检、因病缺课追踪登记制度,加强传染病防控和学校食堂食品安全管理,配齐校医和保健人员。"),
+    ("moral", "推进大中小学思政课一体化建设", "配齐建强思政课教师队伍,开展思政课集体备课和示范课展示,深化课程思政建设,用好红色资源,培育和践行社会主义核心价值观。"),
+    ("governance", "深化新时代教育评价改革", "坚决克服唯分数、唯升学倾向,完善中小学办学质量评价,健全县域义务教育质量监测体系,强化督导问责,开展对县级政府履行教育职责评价。"),
+    ("compulsory", "推进义务教育优质均衡发展", "以创建全国义务教育优质均衡发展县为抓手,推进学区化集团化办学,全面消除大班额,做好控辍保学动态监测,促进城乡义务教育一体化发展。"),
+    ("senior_secondary", "实施普通高中扩容工程", "新建普通高中3所,改扩建县域高中5所,新增普通高中学位4500个,基本消除普通高中大班额。"),
+    ("higher_lifelong", "推进老年教育发展", "扩大老年教育资源供给,依托开放大学建设老年大学分校,推动老年教育进社区,发展智慧助老学习服务。"),
+    ("opening", "深化京津冀教育协同发展", "推进与北京、天津优质学校结对合作,引进京津优质教育资源,开展校长教师跟岗学习和交流。"),
+    ("party", "加强教育系统纪律作风建设", "深入开展警示教育,严格执行中央八项规定精神,持续纠治“四风”,加强对关键岗位和重点环节的监督。"),
+    ("curriculum", "落实“双减”提高课堂教学质量", "强化学校教育主阵地作用,全面压减作业总量和时长,提升课后服务水平,推进基于课程标准的教学改革,开展优质课评选和教研活动。"),
+    ("infrastructure", "加大教育经费投入", "确保一般公共预算教育支出逐年只增不减,落实生均公用经费基准定额,加强教育经费绩效管理和审计监督。"),
+    ("teachers", "加强幼儿园教师队伍建设", "按标准配齐幼儿园教职工,实施幼儿园园长和教师全员培训,落实公办幼儿园非在编教师工资待遇保障。"),
+    ("inclusion", "保障进城务工人员随迁子女平等接受义务教育", "坚持以流入地政府为主、以公办学校为主,简化入学手续,保障符合条件的随迁子女在流入地接受义务教育,关爱农村留守儿童。"),
+    ("whole_person", "加强学生心理健康教育", "配齐心理健康教育专兼职教师,开设心理健康教育课程,建立学生心理危机预警和干预机制,做好儿童青少年近视防控工作。"),
+]
+
+
+def _units(items) -> pd.DataFrame:
+    return pd.DataFrame([{"heading": h, "text": f"{h}。{b}", "gold": g} for g, h, b in items])
+
+
+@pytest.fixture(scope="module")
+def training() -> pd.DataFrame:
+    return load_training_data()
+
+
+def _unit(training: pd.DataFrame, doc_id: str, path: str) -> pd.DataFrame:
+    row = training[(training["doc_id"] == doc_id) & (training["path"] == path)]
+    assert len(row) == 1, (doc_id, path)
+    return row[["doc_id", "path", "heading", "text"]]
+
+
+# ---------------------------------------------------------------- codebook
+
+def test_codebook_loads_with_all_domains_and_levels():
+    book = codebook()
+    assert book.codes == DOMAINS
+    assert tuple(lv.code for lv in book.levels) == LEVELS
+    assert {lv.code: lv.isced for lv in book.levels}["compulsory"] == "1-2"
+    for d in book.domains:
+        assert d.en and d.zh and d.definition
+    teacher_cues = {t for t, w in book.cues.items() if "teachers" in w}
+    assert {"师德师风", "县管校聘", "特岗", "交流轮岗", "职称", "名校长"} <= teacher_cues
+    assert len(book.cues) > 800
+
+
+def _write(tmp_path, mutate) -> str:
+    data = yaml.safe_load(taxonomy.CODEBOOK_PATH.read_text(encoding="utf-8"))
+    mutate(data)
+    path = tmp_path / "codebook.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_cue_in_two_domains_gives_clear_error(tmp_path):
+    def dup(data):
+        data["domains"][1]["cues"]["党建"] = 2          # already a `party` cue
+    with pytest.raises(CodebookError, match=r"'党建'.*'party'.*'moral'"):
+        load_codebook(_write(tmp_path, dup))
+
+
+def test_broken_codebooks_name_the_entry(tmp_path):
+    def dup_code(data):
+        data["domains"][2]["code"] = "party"
+    with pytest.raises(CodebookError, match="domain 'party': duplicate code"):
+        load_codebook(_write(tmp_path, dup_code))
+
+    def bad_shared(data):
+        data["shared_cues"]["双减"] = {"curriculum": 2, "nonsense": 1}
+    with pytest.raises(CodebookError, match="shared cue '双减': unknown domain 'nonsense'"):
+        load_codebook(_write(tmp_path, bad_shared))
+
+    def no_name(data):
+        del data["domains"][3]["zh"]
+    with pytest.raises(CodebookError, match="domain 'curriculum': missing or empty field 'zh'"):
+        load_codebook(_write(tmp_path, no_name))
+
+    raw = tmp_path / "dupkey.yaml"
+    raw.write_text("domains:\n  - code: a\n    code: b\n", encoding="utf-8")
+    with pytest.raises(CodebookError, match="duplicate key 'code'"):
+        load_codebook(raw)
+
+
+def test_bilingual_labels():
+    assert bilingual_label("teachers") == "Teachers & school leaders 教师与校长队伍"
+    assert bilingual_label("preschool") == "Preschool education 学前教育"
+    assert bilingual_label("cross_level") == "Cross-level / system-wide 跨学段"
+    with pytest.raises(KeyError):
+        bilingual_label("nope")
+
+
+# ---------------------------------------------------------------- coding real corpus tasks
+
+@pytest.mark.parametrize("doc_id, path, domain, secondary", [
+    ("baotou-2018", "三/(一)/4", "party", None),                         # 党风廉政, 四风
+    ("baotou-2018", "三/(五)/22", "teachers", None),                     # 校长教师队伍
+    ("x-guangxi-2018-2020", "二/(四)/1", "senior_secondary", "infrastructure"),  # 新建改扩建7所普通高中
+    ("x-guangxi-2018-2020", "二/(三)/3", "infrastructure", None),        # 全面改薄 stays infrastructure
+    ("cangzhou-2023", "四", "vocational", "higher_lifelong"),            # 高职 under a 高等教育 heading
+    ("cangzhou-2023", "二/(三)", "curriculum", "private"),               # 双减: in-school side dominates
+    ("cangzhou-2023", "八/(七)", "safety", None),                        # epidemic control
+    ("zhuzhou-2017", "四/16", "inclusion", None),                        # special education
+    ("x-guangxi-2018-2020", "二/(八)/3", "teachers", None),              # 编制, 县管校聘, 职称
+])
+def test_corpus_tasks_coded_by_fixed_rules(training, doc_id, path, domain, secondary):
+    unit = _unit(training, doc_id, path)
+    coded = TaskCoder(mode="rules").transform(unit).iloc[0]   # the rules never see gold labels
+    assert coded["domain"] == domain, coded["evidence"]
+    if secondary:
+        assert secondary in coded["secondary_domains"].split(";")
+    assert coded["evidence"].startswith("rules:")
+
+
+def test_level_facet(training):
+    coded = code_tasks(pd.concat([_unit(training, "x-guangxi-2018-2020", "二/(二)/1"),   # kindergartens
+                                  _unit(training, "baotou-2018", "三/(三)/15"),          # special education
+                                  _unit(training, "zhuzhou-2017", "四/18")]))            # lifelong learning
+    assert list(coded["level"]) == ["preschool", "special", "lifelong"]
+
+
+# ---------------------------------------------------------------- out-of-corpus items
+
+@pytest.mark.parametrize("domain, heading, body", OUT_OF_CORPUS, ids=[h for _, h, _ in OUT_OF_CORPUS])
+def test_out_of_corpus_items(domain, heading, body):
+    coded = code_tasks(_units([(domain, heading, body)])).iloc[0]
+    assert coded["domain"] == domain, coded["evidence"]
+    assert coded["confidence"] >= 0.3
+
+
+def test_out_of_corpus_rules_alone_and_model_alone():
+    units = _units(OUT_OF_CORPUS)
+    rules = TaskCoder(mode="rules").transform(units)
+    assert (rules["domain"] == units["gold"]).mean() == 1.0
+    train = load_training_data()
+    model = TaskCoder(mode="model").fit(train, train["domain"]).transform(units)
+    print(f"\nout-of-corpus items: model-only accuracy {(model['domain'] == units['gold']).mean():.2f}")
+
+
+def test_traditional_and_full_width_input_codes_like_simplified():
+    simplified = pd.DataFrame({"heading": ["加强师德师风建设", "推进智慧校园建设"],
+                               "text": ["加强师德师风建设。将师德师风作为教师考核评价第一标准,严肃查处有偿补课行为。",
+                                        "推进智慧校园建设。建设教育专网,实现5G网络全覆盖。"]})
+    odd = pd.DataFrame({"heading": ["加強師德師風建設", "推进　ｚｈｉ ｈｕｉ　智慧校园建设"],
+                        "text": ["加強師德師風建設。將師德師風作為教師考核評價第一標準,嚴肅查處有償補課行為。",
+                                 "推进智慧校园建设。建设教育专网，实现５Ｇ网络全覆盖。https://spam.example.com/152799.html"]})
+    a, b = code_tasks(simplified), code_tasks(odd)
+    assert list(a["domain"]) == list(b["domain"]) == ["teachers", "digital"]
+    assert list(a["evidence"]) == list(b["evidence"])
+
+
+@pytest.mark.parametrize("heading, text", [("", ""), (None, None), (float("nan"), "   "), ("###", "lorem ipsum dolor"),
+                                           ("", "12345 %%% ...")])
+def test_empty_or_odd_text_is_other_with_low_confidence(heading, text):
+    coded = code_tasks(pd.DataFrame({"heading": [heading], "text": [text]})).iloc[0]
+    assert coded["domain"] == "other"
+    assert coded["confidence"] <= 0.1
+    assert coded["evidence"].startswith("empty:")
+    assert coded["level"] == "cross_level"
+
+
+def test_text_without_cues_is_low_confidence_and_says_so():
+    coded = code_tasks(pd.DataFrame({"heading": ["认真做好各项工作"], "text": ["认真做好各项工作。努力完成全年目标任务。"]})).iloc[0]
+    assert coded["confidence"] <= 0.4
+    assert "no codebook cue" in coded["evidence"] or "no cue" in coded["evidence"]
+
+
+def test_output_contract_pass_through_and_index(training):
+    units = training.drop(columns=["domain"]).iloc[::7].copy()
+    units.index = [f"u{i}" for i in range(len(units))]
+    before = units.copy()
+    coded = code_tasks(units)
+    pd.testing.assert_frame_equal(units, before)                  # input not modified
+    assert list(coded.index) == list(units.index)
+    assert list(coded.columns) == list(units.columns) + list(TAXONOMY_COLUMNS)
+    pd.testing.assert_frame_equal(coded[list(units.columns)], units)
+    assert set(coded["domain"]) <= set(DOMAINS)
+    assert set(coded["level"]) <= set(LEVELS)
+    assert coded["confidence"].between(0, 1).all()
+    assert coded["evidence"].str.match(r"^(rules|blend|model|empty): \S").all()
+    for primary, secondary in zip(coded["domain"], coded["secondary_domains"]):
+        codes = [c for c in secondary.split(";") if c]
+        assert primary not in codes and set(codes) <= set(DOMAINS)
+
+
+def test_heading_only_frame_and_empty_frame():
+    coded = code_tasks(pd.DataFrame({"heading": ["加强校园足球"]}))
+    assert coded.loc[0, "domain"] == "whole_person"
+    empty = code_tasks(pd.DataFrame({"heading": [], "text": []}))
+    assert list(empty.columns) == ["heading", "text"] + list(TAXONOMY_COLUMNS) and empty.empty
+
+
+def test_deterministic(training):
+    units = training.head(20)
+    first = code_tasks(units)
+    again = TaskCoder().fit(training, training["domain"]).transform(units)
+    pd.testing.assert_frame_equal(first, again)
+
+
+def test_estimator_api(training):
+    coder = clone(TaskCoder(C=2.0))
+    assert coder.get_params()["C"] == 2.0
+    coder.fit(training, training["domain"])
+    assert hasattr(coder, "model_") and hasattr(coder, "vectorizer_")
+    assert len(coder.predict(training.head(3))) == 3
+
+
+def test_training_data_matches_gold(training):
+    from policylens.gold import load_gold_units
+
+    gold = load_gold_units()
+    gold = gold[gold["kind"].isin(["task", "safeguard"])]
+    assert list(training.columns) == list(taxonomy.TRAINING_COLUMNS)
+    assert len(training) == len(gold) == 134
+    merged = training.merge(gold, on=["doc_id", "path"], suffixes=("", "_gold"))
+    assert (merged["domain"] == merged["domain_gold"]).all()
+    assert all(t.strip() for t in training["text"])
+
+
+# ---------------------------------------------------------------- leave-one-city-out quality
+
+def test_loco_acceptance_thresholds():
+    from policylens.evaluate.taxonomy import loco_predictions, summary_table
+
+    pred = loco_predictions(modes=("blend",))
+    summary = summary_table(pred, modes=("blend",))
+    print("\n" + summary.to_string(index=False))
+    overall = summary.iloc[0]
+    assert overall["blend_accuracy"] >= 0.85
+    assert overall["blend_macro_f1"] >= 0.80
