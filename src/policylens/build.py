@@ -19,7 +19,7 @@ from policylens.corpus import Corpus, build_corpus
 from policylens.io import write_csv
 
 #: Files written by :func:`build`, relative to the output folder.
-OUTPUTS = ("documents.csv", "cleaning_report.csv", "findings.csv", "offset_map.csv", "units.csv", "targets.csv")
+OUTPUTS = ("documents.csv", "cleaning_report.csv", "findings.csv", "offset_map.csv", "units.csv", "tasks.csv", "targets.csv")
 
 
 def offset_runs(doc_id: str, offsets: list[int]) -> list[tuple[str, int, int, int]]:
@@ -88,6 +88,19 @@ def unit_path_at(units: pd.DataFrame, positions: pd.Series) -> list[str]:
     return out
 
 
+TASK_COLUMNS = ("doc_id", "seq", "path", "kind", "heading", "body", "domain", "secondary_domains", "confidence",
+                "level", "evidence")
+
+
+def build_tasks(units: pd.DataFrame) -> pd.DataFrame:
+    """``tasks.csv``: task and safeguard units coded into the codebook (domain, level, evidence)."""
+    from policylens.taxonomy import code_tasks
+
+    coded = units[units["kind"].isin(["task", "safeguard"])]
+    coded = code_tasks(coded[["doc_id", "seq", "path", "kind", "heading", "body"]].assign(text=coded["body"]))
+    return coded[list(TASK_COLUMNS)].reset_index(drop=True)
+
+
 #: Columns of ``targets.csv``: doc_id, unit_path, unit_kind, domain, then ``targets.TARGET_COLUMNS``.
 def build_targets(corpus: Corpus, units: pd.DataFrame, tasks: pd.DataFrame | None) -> pd.DataFrame:
     """``targets.csv``: every target of every plan, with the unit it stands in and that unit's domain."""
@@ -124,7 +137,8 @@ def build(out: Path | None = None, raw_dir: Path | None = None, progress: bool =
     units, unit_errors = build_units(corpus, progress)
     errors += unit_errors
     write_csv(units, out / "units.csv")
-    tasks = None
+    tasks = build_tasks(units)
+    write_csv(tasks, out / "tasks.csv")
     write_csv(build_targets(corpus, units, tasks), out / "targets.csv")
     return errors
 
