@@ -97,6 +97,12 @@ def _city_labels(documents: pd.DataFrame) -> dict[str, str]:
     return {r["doc_id"]: f"{r['city_en']} {r['city_zh']} {r['plan_start_year']}" for _, r in documents.iterrows()}
 
 
+def _short_labels(documents: pd.DataFrame) -> dict[str, str]:
+    """Two-line column labels: 'Baotou\n包头市 2018'."""
+    return {r["doc_id"]: f"{r['city_en'].split(' (')[0]}\n{r['city_zh'].split('(')[0]} {r['plan_start_year']}"
+            for _, r in documents.iterrows()}
+
+
 def units_by_kind(units: pd.DataFrame, documents: pd.DataFrame) -> Figure:
     """How many units of each kind every plan has."""
     figures.setup()
@@ -205,5 +211,44 @@ def rates_vs_national(table: pd.DataFrame, documents: pd.DataFrame) -> Figure:
     axes[-1, 0].set_xlabel("Rate 比率 (%)   * year inferred 年份为推断")
     fig.suptitle("City rate targets against national benchmarks 城市目标与全国基准")
     fig.legend(fontsize=8, frameon=False, loc="lower center", ncol=3, bbox_to_anchor=(0.5, -0.04))
+    fig.tight_layout()
+    return fig
+
+
+def share_heatmap(matrix: pd.DataFrame, documents: pd.DataFrame, title: str, row_labels: dict[str, str] | None = None,
+                  fmt: str = ".0%") -> Figure:
+    """Heatmap of a documents × categories share matrix (rows: plans; columns: bilingual category labels)."""
+    import seaborn as sns
+
+    figures.setup()
+    labels = _short_labels(documents)
+    data = matrix.T.copy()
+    data.columns = [labels.get(c, c) for c in data.columns]
+    if row_labels:
+        data.index = [row_labels.get(i, i) for i in data.index]
+    fig, ax = plt.subplots(figsize=(2.2 + 1.5 * data.shape[1], 0.38 * data.shape[0] + 1.6))
+    sns.heatmap(data, annot=True, fmt=fmt, cmap="Blues", cbar=False, linewidths=0.5, ax=ax,
+                annot_kws={"fontsize": 8})
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.set_title(title)
+    ax.tick_params(axis="x", labelrotation=0, labelsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def count_heatmap(table: pd.DataFrame, title: str, xlabel: str, ylabel: str) -> Figure:
+    """Heatmap of a crosstab of counts (zeros left blank)."""
+    import seaborn as sns
+
+    figures.setup()
+    fig, ax = plt.subplots(figsize=(1.1 * table.shape[1] + 3.5, 0.38 * table.shape[0] + 1.8))
+    annot = table.astype(int).astype(str).where(table > 0, "")
+    sns.heatmap(table, annot=annot, fmt="", cmap="Greens", cbar=False, linewidths=0.5, ax=ax,
+                annot_kws={"fontsize": 8})
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.tick_params(axis="x", labelrotation=30, labelsize=8)
     fig.tight_layout()
     return fig
