@@ -37,7 +37,8 @@ def write_csv(frame: pd.DataFrame, path: Path | str, float_format: str = "%.6g")
 def read_csv(path: Path | str) -> pd.DataFrame:
     """Read a table written by :func:`write_csv`.
 
-    Empty cells are NaN in numeric columns and ``""`` in text columns.
+    Empty cells are NaN in numeric columns and ``""`` in text columns; ``*_year``
+    columns are nullable integers.
     """
     frame = pd.read_csv(path, encoding="utf-8", keep_default_na=False, na_values=[""])
     for column in frame.columns:
@@ -45,4 +46,6 @@ def read_csv(path: Path | str) -> pd.DataFrame:
             frame[column] = frame[column].fillna("")
         elif frame[column].isna().all():
             frame[column] = ""
+        elif column.endswith("_year"):
+            frame[column] = frame[column].astype("Int64")
     return frame
