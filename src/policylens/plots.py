@@ -126,8 +126,6 @@ def units_by_kind(units: pd.DataFrame, documents: pd.DataFrame) -> Figure:
 
 def task_lengths(units: pd.DataFrame, documents: pd.DataFrame) -> Figure:
     """Length of each task's text per plan: how finely each bureau cuts its work."""
-    import seaborn as sns
-
     figures.setup()
     labels = _city_labels(documents)
     tasks = units[units["kind"].isin(["task", "safeguard"])].copy()
@@ -135,7 +133,12 @@ def task_lengths(units: pd.DataFrame, documents: pd.DataFrame) -> Figure:
     tasks["chars"] = tasks["body"].str.len()
     order = [labels[d] for d in sorted(labels)]
     fig, ax = plt.subplots(figsize=(9, 3.6))
-    sns.boxplot(data=tasks, x="chars", y="plan", order=order, color="#DDE6F2", fliersize=0, ax=ax)
+    groups = [tasks.loc[tasks["plan"] == p, "chars"].to_numpy() for p in order]
+    ax.boxplot(groups, positions=range(len(order)), orientation="horizontal", widths=0.6, showfliers=False,
+               patch_artist=True, boxprops={"facecolor": "#DDE6F2", "edgecolor": "#888888"},
+               medianprops={"color": "#333333"}, whiskerprops={"color": "#888888"}, capprops={"color": "#888888"})
+    ax.set_yticks(range(len(order)), order)
+    ax.invert_yaxis()
     rng = np.random.default_rng(0)  # seeded jitter: the figure is byte-identical on every run
     positions = tasks["plan"].map({p: i for i, p in enumerate(order)})
     ax.scatter(tasks["chars"], positions + rng.uniform(-0.2, 0.2, len(tasks)), s=12, color="#4C72B0", zorder=3)
