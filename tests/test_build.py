@@ -33,3 +33,14 @@ def test_gold_copy_matches_shared_folder():
         pytest.skip("../shared is not beside the repository")
     for name in ("tasks_seeds.csv", "targets_seeds.csv", "README.md"):
         assert (shared / name).read_bytes() == (config.GOLD / name).read_bytes(), name
+
+
+def test_every_table_matches_its_documented_schema():
+    from policylens.io import read_csv
+    from policylens.schema import tables
+
+    documented = tables()
+    produced = sorted(p.name for p in config.DATA_PROCESSED.glob("*.csv"))
+    assert produced == sorted(documented)
+    for name, (_, columns) in documented.items():
+        assert list(read_csv(config.DATA_PROCESSED / name).columns) == list(columns), name

@@ -140,6 +140,10 @@ def build(out: Path | None = None, raw_dir: Path | None = None, progress: bool =
     tasks = build_tasks(units)
     write_csv(tasks, out / "tasks.csv")
     write_csv(build_targets(corpus, units, tasks), out / "targets.csv")
+    from policylens.io import write_bytes_atomic
+    from policylens.schema import markdown
+
+    write_bytes_atomic(markdown().encode("utf-8"), out / "SCHEMA.md")
     return errors
 
 
