@@ -79,6 +79,9 @@ _HEADING_RE = re.compile(
 _SECTION_AT = re.compile(r"[ \t]*(?:\d{1,3}\s*[.、．](?!\d)|[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)?[ \t]*")
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*[-—–~至到]\s*((?:19|20)\d{2}))?\s*年(?!级)")
 # approximate pairs: 两三所, 三五个
+# right comparators that may follow a unit whose next character would otherwise
+# make it another word (200所以上: 所以 is "therefore" only without 上)
+_BOUND_WORDS = ("以上", "以下", "以内", "及以上")
 _CN_PAIRS = {"一两": (1, 2), "两三": (2, 3), "二三": (2, 3), "三四": (3, 4), "三五": (3, 5),
              "四五": (4, 5), "五六": (5, 6), "六七": (6, 7), "七八": (7, 8), "八九": (8, 9)}
 
@@ -103,6 +106,18 @@ class Rules:
     strip_suffixes: tuple[re.Pattern[str], ...]
     allocation_verbs: tuple[str, ...]
     level_words: tuple[str, ...]
+    achieved_unless_future: tuple[str, ...] = ()
+    retrospective: tuple[str, ...] = ()
+    future_re: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!)"))
+    reset_cues: tuple[str, ...] = ()
+    retrospective_heading_re: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!)"))
+    section_end_re: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!)"))
+    retrospective_opener_re: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!)"))
+    baseline_from: str = ""
+    baseline_to_re: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!)"))
+    coefficient_re: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!)"))
+    weak_right: frozenset[str] = frozenset()
+    frame_words: frozenset[str] = frozenset()
     unit_re: re.Pattern[str] = field(repr=False, default=re.compile(""))
 
 
@@ -126,6 +141,14 @@ def load_rules(path: Path | None = None) -> Rules:
                         key=lambda c: -len(c[0])))
     right = tuple(sorted(((c["word"], c["comparator"], frozenset(c["units"]) if c.get("units") else None)
                           for c in comps["right"]), key=lambda c: -len(c[0])))
+    past = raw.get("past", {})
+    opener = past.get("retrospective_opener", "(?!)")
+
+    def _compile(key: str, pattern: str) -> re.Pattern[str]:
+        try:
+            return re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"target_rules.yaml: bad pattern {key} {pattern!r}: {exc}") from exc
     strip = raw.get("indicator_strip", {})
     unit_re = re.compile("|".join(re.escape(u[0]) for u in units))
     return Rules(
@@ -143,6 +166,18 @@ def load_rules(path: Path | None = None) -> Rules:
         strip_suffixes=tuple(re.compile(p) for p in strip.get("suffixes", [])),
         allocation_verbs=tuple(strip.get("allocation_verbs", [])),
         level_words=tuple(sorted(raw.get("level_words", []), key=len, reverse=True)),
+        achieved_unless_future=tuple(past.get("achieved_unless_future", [])),
+        retrospective=tuple(sorted(past.get("retrospective_cues", []), key=len, reverse=True)),
+        future_re=_compile("past.future_cues", past.get("future_cues", "(?!)")),
+        reset_cues=tuple(past.get("reset_cues", [])),
+        retrospective_heading_re=_compile("past.retrospective_heading", past.get("retrospective_heading", "(?!)")),
+        section_end_re=_compile("past.section_end", past.get("section_end", "(?!)")),
+        retrospective_opener_re=_compile("past.retrospective_opener", opener),
+        baseline_from=str(raw.get("baseline", {}).get("from", "")),
+        baseline_to_re=_compile("baseline.to", raw.get("baseline", {}).get("to", "(?!)")),
+        coefficient_re=_compile("coefficient_words", raw.get("coefficient_words", "(?!)")),
+        weak_right=frozenset(c["word"] for c in comps["right"] if c.get("weak")),
+        frame_words=frozenset(c["word"] for c in comps["right"] if c.get("frame")),
         unit_re=unit_re,
     )
 
@@ -301,6 +336,7 @@ class _Cand:
     unit: str
     approx: str | None       # comparator from 余/多
     right_cmp: str | None = None
+    right_word: str = ""
     rend: int = 0            # after the right comparator word
     left_cmp: str | None = None
     comparator: str = "="
@@ -321,7 +357,7 @@ def _match_unit(t: str, pos: int, rules: Rules) -> tuple[str, str, int] | None:
     for unit, canonical, _kind, not_before in rules.units:
         if t.startswith(unit, pos):
             after = pos + len(unit)
-            if after < len(t) and t[after] in not_before:
+            if after < len(t) and t[after] in not_before and not t.startswith(_BOUND_WORDS, after):
                 continue
             return unit, canonical, after
     return None
@@ -384,12 +420,31 @@ def _candidates(t: str, rules: Rules, mask: bytearray, quoted: bytearray) -> lis
                 if lo_v < hi_v:
                     skip_next = True
                     low, high, value, unit, end, approx = lo_v, hi_v, None, n_unit, n_end, n_approx
-        if not unit or (value is None and low is None):
+        if unit is None and num.value is not None and not num.is_cn and not num.percent \
+                and _is_coefficient(t, num, rules):
+            unit, end = "", num.end                 # 差异系数不高于0.50: a dimensionless target
+        if unit is None or (value is None and low is None):
             continue
         if not _keep(t, num, end, unit, value, low, high, rules, mask, quoted):
             continue
         out.append(_Cand(num.start, end, value if low is None else None, low, high, unit, approx))
     return out
+
+
+def _is_coefficient(t: str, num: _Num, rules: Rules) -> bool:
+    """A bare number right after a comparator in a sentence about a coefficient (差异系数≤0.50)."""
+    lo = max(0, num.start - 40)
+    for j in range(num.start - 1, lo - 1, -1):
+        if t[j] in "。!?！？\n":
+            lo = j + 1
+            break
+    before = t[lo:num.start].rstrip()
+    if not rules.coefficient_re.search(before):
+        return False
+    nxt = t[num.end:num.end + 1]
+    if nxt and nxt not in "、,;。!?:)）和及 \t\n\r":
+        return False                                 # 0.5级, 2.0版: a word follows, not a coefficient
+    return any(before.endswith(word) for word, _cmp, _adj in rules.left)
 
 
 def _keep(t: str, num: _Num, end: int, unit: str, value: float | None, low: float | None,
@@ -399,8 +454,8 @@ def _keep(t: str, num: _Num, end: int, unit: str, value: float | None, low: floa
     if any(mask[s:end]) or any(quoted[s:end]):
         return False
     prev = t[s - 1] if s > 0 else ""
-    if prev == "第" or prev == "”" or prev == "」" or prev == "』":
-        return False
+    if prev == "第" or (prev and prev in "”」』" and num.is_cn):
+        return False                                # “…”一个目标 labels a slogan; “示范区”3个 is a count
     if prev == "." or prev.isdigit():
         return False
     if prev and prev in rules.range_seps and s > 1 and t[s - 2].isdigit():
@@ -442,7 +497,7 @@ def _right_comparator(t: str, c: _Cand, rules: Rules) -> None:
     c.rend = pos
     for word, cmp, units in rules.right:
         if t.startswith(word, pos) and (units is None or c.unit in units):
-            c.right_cmp, c.rend = cmp, pos + len(word)
+            c.right_cmp, c.right_word, c.rend = cmp, word, pos + len(word)
             return
 
 
@@ -467,15 +522,19 @@ def _left_comparator(t: str, lo: int, hi: int, rules: Rules) -> tuple[str | None
     return (best[2], best_start) if best else (None, -1)
 
 
-def _trailing(t: str, pos: int, stop: int) -> int:
-    """End of the noun phrase after a number (before a break, 、, bracket or next number)."""
+def _trailing(t: str, pos: int, stop: int, mask: bytearray | None = None) -> int:
+    """End of the noun phrase after a number (before a break, 、, bracket or next number).
+
+    Numerals inside an excluded span (九年一贯制) belong to the noun.
+    """
     end = min(len(t), pos + _RIGHT_WINDOW, stop)
     i = pos
     while i < end:
         ch = t[i]
-        if ch in _CLAUSE_BREAKS or ch in "、()（）[]和及与并" or ch.isdigit() or ch in " \t":
+        masked = mask is not None and mask[i]
+        if ch in _CLAUSE_BREAKS or ch in "、()（）[]和及与并" or (ch.isdigit() and not masked) or ch in " \t":
             break
-        if ch in _CN_DIGIT and i + 1 < len(t) and _NUM_RE.match(t, i) and i > pos:
+        if ch in _CN_DIGIT and i + 1 < len(t) and _NUM_RE.match(t, i) and i > pos and not masked:
             break
         i += 1
     return i
@@ -556,25 +615,58 @@ def extract_targets(text: str, plan_year: int | None = None) -> pd.DataFrame:
     if not cands:
         return _empty()
     years = [(m.start(), m.end(), int(m.group(2) or m.group(1))) for m in _YEAR_RE.finditer(t)]
+    for c in cands:
+        _right_comparator(t, c, rules)
+        c.clause_start = _clause_start(t, c.nstart)
+    cands = _drop_frames_and_baselines(t, cands, rules)
+    cands = _drop_past(t, cands, rules, years, plan_year, quoted)
+    if not cands:
+        return _empty()
     _annotate(t, cands, rules, mask)
-    cands = _drop_achieved(t, cands, rules)
     cands = _drop_restated_headings(t, cands)
     rows = []
+    prev: tuple[_Cand, str | None] | None = None
     for c in cands:
         s, e = norm.to_source(c.qstart, c.qend)
         year = _sentence_year(t, c.nstart, years, quoted)
         if year is None:
             year = plan_year
+        ind_id = indicator_id_for(c.indicator, c.unit)
+        if ind_id is None and prev is not None:
+            ind_id = _carried_indicator_id(t, c, prev[0], prev[1])
+        prev = (c, ind_id)
         rows.append({
             "quote": text[s:e], "start": s, "end": e,
             "indicator": c.indicator or None,
-            "indicator_id": indicator_id_for(c.indicator, c.unit),
+            "indicator_id": ind_id,
             "value": c.value, "value_low": c.low, "value_high": c.high,
             "unit": c.unit, "comparator": c.comparator,
             "target_year": int(year) if year is not None else None,
         })
     frame = pd.DataFrame(rows, columns=list(TARGET_COLUMNS))
     return _typed(frame)
+
+
+_LEAD_VERB = re.compile(r"^.{0,4}?(?:新建、改扩建|新建\(改扩建\)|新建改扩建|新改扩建|改扩建|新建|扩建|招聘|招录|补充|培训|新增|建设|投入|安排)")
+
+
+def _carried_indicator_id(t: str, c: _Cand, p: _Cand, p_id: str | None) -> str | None:
+    """Canonical id of a list continuation (…学校100所、乡镇公办中心幼儿园60所; 小学800元、初中1000元).
+
+    The previous record must stand close by in the same sentence: a short label
+    (初中, 累计新增) takes the previous id when the units agree; a longer one is
+    read with the previous record's leading verb (新建改扩建 + 乡镇公办中心幼儿园).
+    """
+    if p_id is None or not c.indicator or c.nstart - p.nend > 40:
+        return None
+    if any(ch in "。!?！？\n" for ch in t[p.nend:c.nstart]):
+        return None
+    if len(c.indicator) <= 4 and c.unit == p.unit:
+        return p_id
+    m = _LEAD_VERB.match(p.indicator or "")
+    if m and not _LEAD_VERB.match(c.indicator):
+        return indicator_id_for(m.group() + c.indicator, c.unit) if c.unit == p.unit else None
+    return None
 
 
 def _annotate(t: str, cands: list[_Cand], rules: Rules, mask: bytearray) -> None:
@@ -600,6 +692,7 @@ def _annotate(t: str, cands: list[_Cand], rules: Rules, mask: bytearray) -> None
         groups.setdefault(c.group, []).append(c)
     ordered = list(groups.values())
     prev_ind = ""
+    prev_end = -1
     for g, members in enumerate(ordered):
         first, last = members[0], members[-1]
         # left context of the first member: from the clause start or the previous target
@@ -625,7 +718,7 @@ def _annotate(t: str, cands: list[_Cand], rules: Rules, mask: bytearray) -> None
             if cmp_ is not None:
                 verb_part = ""
         group_right = last.right_cmp
-        tail_end = _trailing(t, last.rend, len(t))
+        tail_end = _trailing(t, last.rend, len(t), mask)
         if g + 1 < len(ordered):
             tail_end = min(tail_end, max(last.rend, ordered[g + 1][0].nstart))
         if g + 1 < len(ordered) and tail_end == ordered[g + 1][0].nstart > last.rend:
@@ -641,14 +734,14 @@ def _annotate(t: str, cands: list[_Cand], rules: Rules, mask: bytearray) -> None
                 c.comparator = "range"
             elif c.approx:
                 c.comparator = c.approx
-            elif c.right_cmp:
-                c.comparator = c.right_cmp
+            elif c.right_cmp and not (c.right_word in rules.weak_right and (own_left or cmp_)):
+                c.comparator = c.right_cmp          # 达到58%左右: 左右 only qualifies the number
             elif own_left:
                 c.comparator = own_left
             elif cmp_:
                 c.comparator = cmp_
-            elif group_right:
-                c.comparator = group_right
+            elif group_right and c.unit == last.unit:
+                c.comparator = group_right          # 3.5万人次、…8000万元以上: 以上 belongs to 元 only
             else:
                 c.comparator = "="
             # quote
@@ -660,7 +753,7 @@ def _annotate(t: str, cands: list[_Cand], rules: Rules, mask: bytearray) -> None
                 if k == len(members) - 1:
                     c.qend = max(tail_end, c.rend)
                 else:
-                    own_tail = _trailing(t, c.rend, members[k + 1].nstart)
+                    own_tail = _trailing(t, c.rend, members[k + 1].nstart, mask)
                     c.qend = max(c.rend, own_tail)
             while c.qstart < c.nstart and t[c.qstart] in " \t、,":
                 c.qstart += 1
@@ -678,6 +771,9 @@ def _annotate(t: str, cands: list[_Cand], rules: Rules, mask: bytearray) -> None
             c.indicator = _indicator(t, c, members, k, base_left, verb_part, own_noun, items, fenbie, rules)
         # level-word inheritance (…小学班额…50人以内,初中…52人以内)
         for c in members:
+            if not c.indicator and prev_ind and prev_end >= 0 and c.nstart - prev_end <= 40:
+                c.indicator = prev_ind                  # 到2022年…达到90%;到2025年,达到92%以上
+            prev_end = c.qend
             lvl = _is_level_only(c.indicator, rules)
             if lvl and prev_ind:
                 for w in rules.level_words:
@@ -725,15 +821,170 @@ def _indicator(t: str, c: _Cand, members: list[_Cand], k: int, base_left: str, v
     return _clean_indicator(phrase, rules) or _clean_indicator(noun, rules)
 
 
-def _drop_achieved(t: str, cands: list[_Cand], rules: Rules) -> list[_Cand]:
-    """Drop counts of things already done (已认定…, 累计建成…) in the same clause."""
+def _same_clause(a: _Cand, b: _Cand) -> bool:
+    """``b`` (after ``a``) stands in ``a``'s clause."""
+    return b.clause_start <= a.nstart
+
+
+def _drop_frames_and_baselines(t: str, cands: list[_Cand], rules: Rules) -> list[_Cand]:
+    """Drop numbers that frame or start another target in their clause.
+
+    - a deadline (N年内, 3个月内) followed by a quantity in the same clause is
+      the time frame of that quantity (三年内新增学位1万个 → one record); a
+      deadline standing alone (两年内建成) stays a target;
+    - the baseline of a change (由2020年的82%提高到90%, 从88.5%提高到95%) is
+      the status quo, not a target.
+    """
     keep = []
+    for k, c in enumerate(cands):
+        nxt = cands[k + 1] if k + 1 < len(cands) else None
+        if nxt is not None and _same_clause(c, nxt):
+            if c.right_word in rules.frame_words and nxt.right_word not in rules.frame_words:
+                continue                             # (1年内有效减轻、3年内成效显著: two deadlines)
+            left = t[c.clause_start:c.nstart]
+            if (rules.baseline_from and any(ch in left for ch in rules.baseline_from)
+                    and rules.baseline_to_re.match(t, c.rend, nxt.nstart)):
+                continue
+        keep.append(c)
+    return keep
+
+
+def _sentence_start(t: str, pos: int) -> int:
+    lo = max(0, pos - _SENTENCE_WINDOW)
+    for j in range(pos - 1, lo - 1, -1):
+        if t[j] in "。!?！？;；\n":
+            return j + 1
+    return lo
+
+
+def _retrospective_regions(t: str, rules: Rules) -> list[tuple[int, int]]:
+    """Spans under a retrospective heading (2023年工作回顾, 发展基础, “十三五”成就 …).
+
+    A region runs from the end of a short heading line that names a review
+    to the next heading of the same or a higher level, or to the next short
+    line that announces goals or tasks (目标, 任务, 要点 …).
+    """
+    regions: list[tuple[int, int]] = []
+    open_at: int | None = None
+    open_style = ""
+    pos = 0
+    for line in t.splitlines(keepends=True):
+        stripped = line.strip()
+        is_heading = 0 < len(stripped) <= 30 and "。" not in stripped
+        style = ""
+        if is_heading:
+            if re.match(r"[一二三四五六七八九十]{1,3}、", stripped):
+                style = "dun"
+            elif re.match(r"[(（][一二三四五六七八九十]{1,3}[)）]", stripped):
+                style = "paren"
+        if open_at is not None and is_heading:
+            ends = bool(rules.section_end_re.search(stripped)) or style == "dun" or (
+                style == "paren" and open_style in ("paren", ""))
+            if ends:
+                regions.append((open_at, pos))
+                open_at = None
+        if open_at is None and is_heading and rules.retrospective_heading_re.search(stripped):
+            open_at, open_style = pos + len(line), style
+        pos += len(line)
+    if open_at is not None:
+        regions.append((open_at, len(t)))
+    return regions
+
+
+def _drop_past(t: str, cands: list[_Cand], rules: Rules, years: list[tuple[int, int, int]],
+               plan_year: int | None, quoted: bytearray) -> list[_Cand]:
+    """Drop numbers that report the past or the status quo, not a commitment.
+
+    - clause cues (已认定…, 现有…, 共有…); 累计 only when no future cue or
+      commitment word (到2025年累计…, 累计不少于…) stands with it;
+    - sentence cues (…以来, 过去一年, 目前, 当前, 同比, 比上年 …) before the
+      number, unless a future cue (力争, 到2025年, 计划, 年内 …) or 基础上
+      follows the cue;
+    - a sentence about an earlier year than the plan's (2023年,全市新建… in a
+      2024 要点), unless a future cue follows the year;
+    - everything under a retrospective heading (2023年工作回顾, 发展基础).
+    """
+    regions = _retrospective_regions(t, rules)
+    keep = []
+    r = 0
     for c in cands:
-        left = t[c.clause_start:c.nstart]
-        if any(cue in left for cue in rules.achieved):
+        while r < len(regions) and regions[r][1] <= c.nstart:
+            r += 1
+        if r < len(regions) and regions[r][0] <= c.nstart < regions[r][1]:
+            continue
+        clause = t[c.clause_start:c.nstart]
+        if any(cue in clause for cue in rules.achieved):
+            continue
+        s_lo = _sentence_start(t, c.nstart)
+        sent = t[s_lo:c.nstart]
+        if any(cue in sent for cue in rules.achieved_unless_future) and not (
+                rules.future_re.search(sent) or re.search(r"不少于|不低于|至少", clause)):
+            continue
+        if _retrospective_sentence(sent, rules):
+            continue
+        if plan_year is not None and _earlier_year_sentence(t, s_lo, c.nstart, years, plan_year, quoted, rules):
+            continue
+        if _retrospective_paragraph(t, s_lo, c.nstart, years, plan_year, quoted, rules):
             continue
         keep.append(c)
     return keep
+
+
+def _retrospective_paragraph(t: str, s_lo: int, pos: int, years: list[tuple[int, int, int]],
+                             plan_year: int | None, quoted: bytearray, rules: Rules) -> bool:
+    """The paragraph opens with a review (2024年,全市教育工作取得新成效。…) and no
+    future cue stands between that opening sentence and ``pos``."""
+    lo = max(0, pos - 2 * _SENTENCE_WINDOW)
+    nl = t.rfind("\n", lo, pos)
+    p_lo = nl + 1 if nl >= 0 else lo
+    if p_lo >= s_lo:
+        return False                                  # the number stands in the opening sentence
+    first_end = s_lo
+    for j in range(p_lo, s_lo):
+        if t[j] in "。!?！？":
+            first_end = j + 1
+            break
+    opening = t[p_lo:first_end]
+    past = bool(rules.retrospective_opener_re.search(opening)) or (
+        plan_year is not None and _earlier_year_sentence(t, p_lo, first_end, years, plan_year, quoted, rules))
+    if not past:
+        return False
+    after = t[first_end:pos]
+    return not (rules.future_re.search(after) or any(w in after for w in rules.reset_cues))
+
+
+def _retrospective_sentence(sent: str, rules: Rules) -> bool:
+    best = -1
+    for cue in rules.retrospective:
+        k = sent.rfind(cue)
+        if k >= 0:
+            best = max(best, k + len(cue))
+    if best < 0:
+        return False
+    after = sent[best:]
+    return not (rules.future_re.search(after) or any(w in after for w in rules.reset_cues))
+
+
+def _earlier_year_sentence(t: str, lo: int, hi: int, years: list[tuple[int, int, int]], plan_year: int,
+                           quoted: bytearray, rules: Rules) -> bool:
+    """The sentence is anchored on a year before the plan year (2023年,全市… in a 2024 plan)."""
+    k = bisect.bisect_left(years, (lo, -1, -1))
+    anchor = -1
+    while k < len(years) and years[k][0] < hi:
+        ystart, yend, year = years[k]
+        k += 1
+        if any(quoted[ystart:yend]) or (ystart > 0 and t[ystart - 1] in "(（〔[到至较比由从在和与、—-"):
+            continue
+        if t.startswith(("基础", "的基础", "水平", "的水平", "为基", "底前", "前"), yend):
+            continue
+        if year < plan_year:
+            anchor = yend
+        elif year >= plan_year:
+            anchor = -1
+    if anchor < 0:
+        return False
+    after = t[anchor:hi]
+    return not (rules.future_re.search(after) or any(w in after for w in rules.reset_cues))
 
 
 def _drop_restated_headings(t: str, cands: list[_Cand]) -> list[_Cand]:
