@@ -145,8 +145,12 @@ def test_selection_follows_the_documented_rule(model):
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "acceptance not met on the 134 gold task units: best pairwise top-10 Jaccard "
-    "stability over k=4..14 is about 0.57 (k=14); see policylens.evaluate topics"))
+    "acceptance not met on the 134 gold task units: pairwise top-10 Jaccard stability "
+    "over k=4..14 is 0.46-0.57 (chosen k=14: 0.57, NPMI 0.31); sentence-level fits, pruned "
+    "or dictionary-only vocabularies, regularized/bagged NMF, k-means/consensus clustering "
+    "and PPMI term NMF all stay at 0.25-0.67, and even with the units' topic weights held "
+    "fixed the re-estimated top-10 terms agree only ~0.74 (bound printed by "
+    "python -m policylens.evaluate topics)"))
 def test_stability_at_chosen_k_meets_acceptance(model):
     chosen = model.selection_[model.selection_["chosen"]].iloc[0]
     print(f"\nchosen k={model.n_topics_}: stability {chosen['stability']:.3f}, "
