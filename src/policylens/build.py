@@ -19,7 +19,8 @@ from policylens.corpus import Corpus, build_corpus
 from policylens.io import write_csv
 
 #: Files written by :func:`build`, relative to the output folder.
-OUTPUTS = ("documents.csv", "cleaning_report.csv", "findings.csv", "offset_map.csv", "units.csv", "tasks.csv", "targets.csv")
+OUTPUTS = ("documents.csv", "cleaning_report.csv", "findings.csv", "offset_map.csv", "units.csv", "tasks.csv", "targets.csv", "topics.csv", "topic_selection.csv",
+           "topic_summary.csv", "task_topics.csv", "keyness.csv")
 
 
 def offset_runs(doc_id: str, offsets: list[int]) -> list[tuple[str, int, int, int]]:
@@ -101,6 +102,25 @@ def build_tasks(units: pd.DataFrame) -> pd.DataFrame:
     return coded[list(TASK_COLUMNS)].reset_index(drop=True)
 
 
+TASK_TOPIC_COLUMNS = ("doc_id", "seq", "path", "kind", "heading", "domain", "topic", "topic_weight", "topic_label")
+
+
+def build_topics(tasks: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """``topics.csv``, ``topic_selection.csv``, ``task_topics.csv`` and ``keyness.csv`` from the coded tasks."""
+    from policylens.topics import TopicModel, keyness
+
+    units = tasks.assign(text=tasks["body"])
+    model = TopicModel(random_state=config.SEED)
+    task_topics = model.fit_transform(units)
+    return {
+        "topics.csv": model.topics_,
+        "topic_selection.csv": model.selection_,
+        "topic_summary.csv": model.topic_summary_,
+        "task_topics.csv": task_topics[list(TASK_TOPIC_COLUMNS)],
+        "keyness.csv": keyness(units, by="doc_id"),
+    }
+
+
 #: Columns of ``targets.csv``: doc_id, unit_path, unit_kind, domain, then ``targets.TARGET_COLUMNS``.
 def build_targets(corpus: Corpus, units: pd.DataFrame, tasks: pd.DataFrame | None) -> pd.DataFrame:
     """``targets.csv``: every target of every plan, with the unit it stands in and that unit's domain."""
@@ -140,6 +160,10 @@ def build(out: Path | None = None, raw_dir: Path | None = None, progress: bool =
     tasks = build_tasks(units)
     write_csv(tasks, out / "tasks.csv")
     write_csv(build_targets(corpus, units, tasks), out / "targets.csv")
+    if progress:
+        print("topics: fitting and choosing the number of topics 主题模型 …", file=sys.stderr)
+    for name, table in build_topics(tasks).items():
+        write_csv(table, out / name)
     from policylens.io import write_bytes_atomic
     from policylens.schema import markdown
 

@@ -255,3 +255,42 @@ def count_heatmap(table: pd.DataFrame, title: str, xlabel: str, ylabel: str) -> 
     ax.tick_params(axis="x", labelrotation=30, labelsize=8)
     fig.tight_layout()
     return fig
+
+
+def similarity_heatmap(similarity: pd.DataFrame, documents: pd.DataFrame, title: str) -> Figure:
+    """Plans × plans similarity matrix (cosine), labelled bilingually."""
+    import seaborn as sns
+
+    figures.setup()
+    labels = _short_labels(documents)
+    data = similarity.rename(index=labels, columns=labels)
+    fig, ax = plt.subplots(figsize=(6.4, 5.2))
+    sns.heatmap(data, annot=True, fmt=".2f", cmap="Purples", vmin=0, vmax=1, square=True, cbar=False,
+                linewidths=0.5, ax=ax, annot_kws={"fontsize": 9})
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.tick_params(axis="both", labelsize=8, labelrotation=0)
+    ax.set_title(title, fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def shares_over_time(shares: pd.DataFrame, documents: pd.DataFrame, domains: list[str]) -> Figure:
+    """Share of task text in selected domains, plans ordered by plan year."""
+    from policylens.taxonomy import bilingual_label
+
+    figures.setup()
+    years = documents.set_index("doc_id")["plan_start_year"]
+    short = {k: v.replace("\n", " ") for k, v in _short_labels(documents).items()}
+    frame = shares[shares["domain"].isin(domains)].assign(year=lambda f: f["doc_id"].map(years))
+    order = years.sort_values(kind="stable").index.tolist()
+    fig, ax = plt.subplots(figsize=(9, 4))
+    for domain in domains:
+        part = frame[frame["domain"] == domain].set_index("doc_id").loc[order]
+        ax.plot(range(len(order)), 100 * part["share_chars"], marker="o", label=bilingual_label(domain))
+    ax.set_xticks(range(len(order)), [short[d] for d in order], fontsize=8)
+    ax.set_ylabel("Share of task text 任务文本占比 (%)")
+    ax.set_title("Selected priorities, plans in order of plan year 按规划年份排列的重点领域")
+    ax.legend(fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2)
+    fig.tight_layout()
+    return fig

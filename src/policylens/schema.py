@@ -94,6 +94,36 @@ def tables() -> dict[str, tuple[str, dict[str, str]]]:
         "targets.csv": ("one row per quantitative target (policylens.extract_targets)",
                         {**TARGET_CONTEXT, **TARGET_COLUMNS}),
     }
+    out.update({
+        "topics.csv": ("top terms of every topic of the chosen model (policylens.TopicModel)", {
+            "topic": "topic number (0 = largest total weight)",
+            "label": "automatic short label: the top three terms joined by ·",
+            "rank": "rank of the term in the topic (1 = strongest)",
+            "term": "a policy token (jieba + the policy user dictionary)",
+            "weight": "the term's weight in the topic (NMF components, rounded)"}),
+        "topic_selection.csv": ("the criterion for the number of topics, over the candidate range", {
+            "n_topics": "number of topics k",
+            "stability": "mean best-match Jaccard of top-10 terms between fits on different 90% subsamples with "
+                         "different seeds",
+            "coherence": "mean NPMI of the top-10 terms over the task units",
+            "stable": "stability >= the threshold (0.80)",
+            "chosen": "true for the k the model uses"}),
+        "topic_summary.csv": ("one row per topic of the chosen model", {
+            "topic": "topic number", "label": "short label", "n_units": "task units whose dominant topic it is",
+            "coherence": "NPMI of its top terms", "stability": "its mean best-match Jaccard across subsample fits",
+            "stable": "stability >= 0.80: a finding rather than noise"}),
+        "task_topics.csv": ("one row per task or safeguard unit with its dominant topic", {
+            "doc_id": DOC_ID["doc_id"], "seq": TASK_MEANINGS["seq"], "path": TASK_MEANINGS["path"],
+            "kind": TASK_MEANINGS["kind"], "heading": TASK_MEANINGS["heading"],
+            "domain": "primary domain from tasks.csv",
+            "topic": "dominant topic (-1 when the unit has no vocabulary term)",
+            "topic_weight": "that topic's share of the unit's topic mixture",
+            "topic_label": "the topic's label"}),
+        "keyness.csv": ("distinctive terms of each plan against the rest of the corpus", {
+            "group": "document id", "term": "policy token", "count": "its count in the plan's tasks",
+            "z": "z-score of the log-odds ratio with an informative Dirichlet prior (Monroe et al. 2008)",
+            "rank": "rank within the plan (1 = most distinctive)"}),
+    })
     return out
 
 
