@@ -294,3 +294,22 @@ def shares_over_time(shares: pd.DataFrame, documents: pd.DataFrame, domains: lis
     ax.legend(fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2)
     fig.tight_layout()
     return fig
+
+
+def topic_selection(selection: pd.DataFrame, threshold: float = 0.80) -> Figure:
+    """Stability and coherence over the candidate numbers of topics, with the stability bar."""
+    figures.setup()
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    ax.plot(selection["n_topics"], selection["stability"], marker="o", color="#4C72B0",
+            label="stability 稳定性 (top-10 Jaccard)")
+    ax.plot(selection["n_topics"], selection["coherence"], marker="s", color="#55A868", label="coherence 一致性 (NPMI)")
+    ax.axhline(threshold, color="#C44E52", linestyle="--", linewidth=1, label=f"stability bar 稳定性门槛 {threshold:.2f}")
+    chosen = selection[selection["chosen"]]
+    ax.scatter(chosen["n_topics"], chosen["stability"], s=160, facecolors="none", edgecolors="black", zorder=3,
+               label="chosen k 选定主题数")
+    ax.set_xlabel("Number of topics k 主题数")
+    ax.set_ylim(0, 1)
+    ax.set_title("Choosing the number of topics 主题数的选择")
+    ax.legend(fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
+    fig.tight_layout()
+    return fig

@@ -7,12 +7,18 @@ the education ``level``. :class:`TaskCoder` combines
 * transparent **cue rules**: cue weights summed per domain, a cue in the heading
   counting ``heading_weight`` times a body cue, plus the codebook's recurring
   decisions as rule logic (building for one level → that level with
-  ``infrastructure`` secondary; higher vocational colleges → ``vocational``);
+  ``infrastructure`` secondary; higher vocational colleges → ``vocational``;
+  staff development for one level → ``teachers``; 双减 in-school vs training-sector
+  side; admission/exam systems → ``governance``; the heading breaks near-ties);
 * a **model**: character n-gram TF-IDF + logistic regression trained on the coded
   founding corpus (``data/taxonomy_training.csv``).
 
 The rules decide alone when they are clear (enough cue weight and a clear margin);
-otherwise the rule shares and the model probabilities are blended. The
+otherwise the rule shares and the model probabilities are blended. With no cue
+at all and a model guess barely above chance the task is ``other``. (On items
+where the rules are not clear, the rules' top domain was right far more often
+than the model's -- 0.88 vs 0.41 on the external development set -- so the
+model stays a tie-breaker rather than getting more say.) The
 ``evidence`` column says which decided and on what. :func:`code_tasks` is the
 one-call entry point (a default coder fitted on the shipped training data,
 cached). Output columns are documented in :data:`TAXONOMY_COLUMNS`.
@@ -122,7 +128,7 @@ class Codebook:
 
 
 _SCORING_KEYS = ("heading_weight", "body_cap", "prior", "clear_min_score", "clear_ratio", "rules_weight",
-                 "secondary_ratio", "secondary_min", "max_secondary")
+                 "secondary_ratio", "secondary_min", "max_secondary", "other_max_proba")
 
 
 def _weight(value: Any, where: str) -> float:
@@ -337,6 +343,13 @@ class CueRules:
         self.level_domains = list(rules.get("level_domains", []))
         self.higher_vocational = set(rules.get("higher_vocational_cues", []))
         self.senior_reform = set(rules.get("senior_reform_cues", []))
+        self.staff_ratio = float(rules.get("staff_ratio", 0.6))
+        self.double_reduction = str(rules.get("double_reduction_cue", "双减"))
+        self.double_reduction_ratio = float(rules.get("double_reduction_ratio", 0.6))
+        self.tie_ratio = float(rules.get("heading_tie_ratio", 1.0))
+        self.admission = set(rules.get("admission_cues", []))
+        self.admission_levels = list(rules.get("admission_levels", []))
+        self.admission_ratio = float(rules.get("admission_ratio", 0.5))
 
     def _hits(self, text: str) -> Counter:
         return Counter(m.group(0) for m in self._pattern.finditer(text))
@@ -377,7 +390,85 @@ class CueRules:
         self._rule_build_for_level(res)
         self._rule_higher_vocational(res)
         self._rule_senior_reform(res)
+        self._rule_staff_for_level(res)
+        self._rule_admission_system(res)
+        self._rule_double_reduction(res)
+        self._rule_heading_tiebreak(res)
         return res
+
+    def _heading_score(self, res: RuleResult, domain: str, skip: tuple[str, ...] = ()) -> float:
+        return sum(self.book.cues.get(t, {}).get(domain, 0.0) * self.heading_weight * n
+                   for t, n in res.heading_hits.items() if t not in skip)
+
+    def _rule_staff_for_level(self, res: RuleResult) -> None:
+        """Code what the task does: developing teachers or heads *for* one level is `teachers`.
+
+        Fires when a level domain leads, the heading names staff at least as strongly
+        as it names the level, and `teachers` is within ``staff_ratio`` of the lead.
+        """
+        scores = res.scores
+        top, top_score, _ = res.top()
+        if top not in self.level_domains or res.notes:
+            return
+        head_staff = self._heading_score(res, "teachers")
+        if head_staff <= 0 or head_staff < self._heading_score(res, top):
+            return
+        if scores.get("teachers", 0.0) >= self.staff_ratio * top_score:
+            scores["teachers"] = top_score + 1.0
+            res.forced_secondary.append(top)
+            res.notes.append(f"rule staff-for-one-level → teachers (+{top})")
+
+    def _rule_admission_system(self, res: RuleResult) -> None:
+        """Admissions and examination systems are `governance`, even for one level (中考招生, 高考招生)."""
+        scores = res.scores
+        top, top_score, _ = res.top()
+        if top not in self.admission_levels or res.notes:
+            return
+        if not any(t in self.admission for t in res.heading_hits):
+            return
+        if scores.get("governance", 0.0) >= self.admission_ratio * top_score:
+            scores["governance"] = top_score + 1.0
+            res.forced_secondary.append(top)
+            res.notes.append(f"rule admission/exam system → governance (+{top})")
+
+    def _rule_double_reduction(self, res: RuleResult) -> None:
+        """双减: the in-school side is `curriculum`, the training-sector side `private`.
+
+        A task headed by 双减 alone (no other private cue in the heading) that also
+        carries substantial in-school work is `curriculum`; a 双减 heading that names
+        the training sector (校外, 培训机构 ...) is `private`.
+        """
+        cue = self.double_reduction
+        if cue not in res.heading_hits and cue not in res.body_hits:
+            return
+        scores = res.scores
+        top, _, _ = res.top()
+        cur, pri = scores.get("curriculum", 0.0), scores.get("private", 0.0)
+        head_private = self._heading_score(res, "private", skip=(cue,))
+        head_school = self._heading_score(res, "curriculum", skip=(cue,))
+        if cue not in res.heading_hits:
+            return
+        if top == "private" and head_private <= 0 and cur >= self.double_reduction_ratio * pri:
+            scores["curriculum"] = pri + 1.0
+            res.forced_secondary.append("private")
+            res.notes.append("rule 双减 (in-school side) → curriculum")
+        elif top == "curriculum" and head_private > 0 and head_school <= 0 \
+                and pri >= self.double_reduction_ratio * cur:
+            scores["private"] = cur + 1.0
+            res.forced_secondary.append("curriculum")
+            res.notes.append("rule 双减 (training-sector side) → private")
+
+    def _rule_heading_tiebreak(self, res: RuleResult) -> None:
+        """The heading breaks ties: near-equal leaders, only one of them named in the heading."""
+        if res.notes or self.tie_ratio <= 1.0:
+            return
+        ranked = sorted(res.scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        (top, s1), (second, s2) = ranked[0], ranked[1]
+        if s2 <= 0 or s1 > self.tie_ratio * s2:
+            return
+        if self._heading_score(res, top) <= 0 < self._heading_score(res, second):
+            res.scores[second] = s1 + 0.5
+            res.notes.append(f"rule heading breaks tie → {second}")
 
     def _rule_senior_reform(self, res: RuleResult) -> None:
         """Senior high's own reforms (选课走班, 新高考, 生涯规划) are `senior_secondary`, not `curriculum`."""
@@ -429,13 +520,14 @@ class CueRules:
             return
         hv_body = sum(n for t, n in res.body_hits.items() if t in self.higher_vocational)
         hv_head = sum(n for t, n in res.heading_hits.items() if t in self.higher_vocational)
-        if hv_head + hv_body < 2:
+        if hv_head + hv_body < 1:
             return
         voc_body = sum(self.book.cues.get(t, {}).get("vocational", 0) * min(n, self.body_cap)
                        for t, n in res.body_hits.items())
         hl_body = sum(self.book.cues.get(t, {}).get("higher_lifelong", 0) * min(n, self.body_cap)
                       for t, n in res.body_hits.items())
-        if voc_body >= hl_body or hv_head:  # compare bodies: the heading may say 高等教育
+        # compare bodies (the heading may say 高等教育); one college named needs a body it dominates
+        if hv_head or (hv_body >= 2 and voc_body >= hl_body) or voc_body > hl_body:
             scores["vocational"] = scores["higher_lifelong"] + 1.0
             res.forced_secondary.append("higher_lifelong")
             res.notes.append("rule higher-vocational → vocational")
@@ -566,6 +658,14 @@ class TaskCoder(BaseEstimator, ClassifierMixin, TransformerMixin):
             conf = float(p_model.max())
             if total <= 0:
                 conf = min(conf, 0.4)   # nothing in the codebook supports it
+                if self.mode == "blend" and conf < sc["other_max_proba"]:
+                    # no cue and a model guess barely above chance: the task acts on no single area
+                    feats = ", ".join(self._top_features(mtext, domain)) or "none"
+                    return {"domain": OTHER, "secondary_domains": "", "confidence": round(conf, 3),
+                            "evidence": f"model: no codebook cue found and the model is near chance "
+                                        f"(best {domain} p={conf:.2f} < {sc['other_max_proba']:g}; "
+                                        f"features {feats}) → {OTHER}",
+                            "level": self._level(OTHER, res)}
         else:
             blended = sc["rules_weight"] * p_rules + (1 - sc["rules_weight"]) * p_model
             domain, how = codes[int(np.argmax(blended))], "blend"
