@@ -45,7 +45,8 @@ print(f"Rank agreement of the two similarity measures over {len(pairs[0])} pairs
 print(f"Most alike priority profiles: {closest[0]} and {closest[1]}; least like the others: {farthest}")
 assert rho > 0.5 and set(closest) == {"baotou-2018", "zhuzhou-2017"} and farthest == "qingdao-2012\""""),
 md("""The two annual plans of Baotou (2018) and Zhuzhou (2017) have almost the same mix of priorities — governance and
-Party building first, then health, arts and sports — although the cities are 1,500 km apart. Qingdao's 2012 plan is
+Party building first, then health, arts and sports — although the cities are in different regions (Inner
+Mongolia and Hunan). Qingdao's 2012 plan is
 the odd one out: no Party-building task, much construction and exchange. Word-level similarity is lower everywhere
 (each bureau has its own phrasing), but it ranks the pairs much as the codes do, so the codebook is not imposing a
 structure the texts do not have.
@@ -54,9 +55,48 @@ structure the texts do not have.
 code("""fig = plots.shares_over_time(shares, documents, ["party", "governance", "safety", "curriculum"])
 saved = figures.save(fig, "06_priorities_over_time")"""),
 md("""Party building goes from absent (2012) to one of the two largest shares in every later annual plan, in line with the
-emphasis on Party leadership of schools after the 十八大 and the 2016–2018 guidelines on Party building in primary
-and secondary schools. With one plan per city this is suggestive, not a measured trend: adding plans of the same cities
+emphasis on Party leadership of schools after the 十八大 (the Zhuzhou plan cites the national opinions on Party building
+in primary and secondary schools, 《关于加强中小学校党的建设工作的意见》). With one plan per city this is suggestive, not a measured trend: adding plans of the same cities
 over several years (`data/raw/` + a manifest row) turns it into one."""),
 code("""party = shares[shares["domain"] == "party"].set_index("doc_id")["share_chars"]
 assert party["qingdao-2012"] == 0 and (party.drop("qingdao-2012") > 0.1).all()"""),
 ]
+cells += [
+md("""## Shared themes 共同主题
+
+Which data-driven topics appear in every plan, and which belong to a few? The `stable` column repeats notebook 05's
+verdict: only stable topics are findings; the others are descriptions that may shift with a few tasks more or less."""),
+code("""from policylens.topics import topic_shares
+
+summary = read_csv(config.DATA_PROCESSED / "topic_summary.csv")
+present = topic_shares(task_topics, by=("doc_id",)).assign(present=lambda f: f["n_units"] > 0)
+spread = present.groupby(["topic", "topic_label"])["present"].sum().rename("plans 规划数").reset_index()
+spread = spread.merge(summary[["topic", "n_units", "stable"]], on="topic").sort_values(
+    ["plans 规划数", "n_units"], ascending=False, kind="stable")
+spread"""),
+code("""everywhere = spread.loc[spread["plans 规划数"] == len(documents), "topic_label"].tolist()
+print("Topics present in all five plans:", "; ".join(everywhere))
+assert len(everywhere) >= 2"""),
+md("""## Each plan in one line 各规划一览
+
+The pieces together: the plan's largest domain, how many tasks and targets it has, its most distinctive words, and
+its consistency findings."""),
+code("""top_domain = compare.top_priorities(shares, n=1).set_index("doc_id")["label"]
+words = keyness[keyness["rank"] <= 4].groupby("group")["term"].apply(" ".join)
+portrait = documents.set_index("doc_id")[["city_en", "city_zh", "plan_start_year", "doc_type"]].copy()
+portrait["tasks 任务"] = tasks.groupby("doc_id").size()
+portrait["targets 指标"] = targets.groupby("doc_id").size()
+portrait["largest domain 最大领域"] = top_domain
+portrait["distinctive words 特色词"] = words
+portrait["findings 问题"] = documents.set_index("doc_id")["findings"].str.split(":").str[0]
+portrait"""),
+md("""What a researcher can take from five plans: the annual plans of different cities share a template (governance
+and Party building first, then the levels of schooling, then safeguards of funding, teachers and safety), while a
+multi-year action plan is a capacity plan with many more numbers. Distinctive words locate each plan in its place
+(Mongolian-medium schooling in Baotou, ocean education in Qingdao) and time (二十大 in Cangzhou). To turn these
+descriptions into comparisons of change, add plans of the same cities for several years: drop the files in
+`data/raw/`, add manifest rows, and `make reproduce`."""),
+]
+nb = nbf.v4.new_notebook(cells=cells)
+nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+nbf.write(nb, "notebooks/06_compare.ipynb")
