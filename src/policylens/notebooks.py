@@ -33,7 +33,9 @@ def execute(path: Path, timeout: int = 900) -> Path:
     nb = nbformat.read(path, as_version=4)
     env = {"PYTHONHASHSEED": "0", "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
     os.environ.update(env)
+    # the local kernel's start-up notice about TCP transport is not for readers: log errors only
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"],
                             resources={"metadata": {"path": str(path.parent)}})
     client.execute()
     _scrub(nb)
