@@ -32,8 +32,11 @@ reproduce: data notebooks ## Reproduce everything: data/processed, notebooks, fi
 test: $(STAMP) ## Run the whole test suite (unit tests + nbval over notebooks/)
 	$(BIN)/python -m pytest --nbval --nbval-current-env
 
+# Jupyter refuses to run as root unless told; containers often are root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 lab: $(STAMP) ## Open JupyterLab on notebooks/
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $(ROOT_FLAG) $(LAB_ARGS)
 
 evaluate: $(STAMP) ## Print quality figures of every stage against the gold data
 	@for s in structure taxonomy targets topics; do $(BIN)/python -m policylens.evaluate $$s || exit 1; done
