@@ -129,6 +129,8 @@ class Codebook:
 
 _SCORING_KEYS = ("heading_weight", "body_cap", "prior", "clear_min_score", "clear_ratio", "rules_weight",
                  "secondary_ratio", "secondary_min", "max_secondary", "other_max_proba")
+#: Optional scoring parameters and their defaults (older codebooks without them behave as before).
+_OPTIONAL_SCORING = {"other_max_score": 0.0, "max_derived_heading": 40.0}
 
 
 def _weight(value: Any, where: str) -> float:
@@ -223,8 +225,16 @@ def parse_codebook(data: Any) -> Codebook:
         for dom in rules.get(key, []):
             if dom not in codes:
                 raise CodebookError(f"rules {key}: unknown domain {dom!r}")
-    return Codebook(tuple(domains), cues, tuple(levels), level_cues,
-                    {k: float(scoring[k]) for k in _SCORING_KEYS}, dict(rules))
+    for key in _OPTIONAL_SCORING:
+        if key in scoring:
+            _weight(scoring[key], f"scoring {key!r}")
+    params = {k: float(scoring[k]) for k in _SCORING_KEYS}
+    params.update({k: float(scoring.get(k, default)) for k, default in _OPTIONAL_SCORING.items()})
+    for key in ("generic_heading_cues", "staff_nouns"):
+        value = rules.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(t, str) and t.strip() for t in value):
+            raise CodebookError(f"rules {key}: must be a list of non-empty terms")
+    return Codebook(tuple(domains), cues, tuple(levels), level_cues, params, dict(rules))
 
 
 def load_codebook(path: Path | str | None = None) -> Codebook:
@@ -295,11 +305,16 @@ def _strip_number(text: str) -> str:
     return text
 
 
-def split_heading(heading: Any, text: Any) -> tuple[str, str]:
-    """Normalized ``(heading, body)``: the heading given, or the text before the first 。/：."""
+def split_heading(heading: Any, text: Any, max_derived: int = 40) -> tuple[str, str]:
+    """Normalized ``(heading, body)``: the heading given, or the text before the first 。/：.
+
+    A derived heading must be short (at most ``max_derived`` characters, the codebook's
+    ``scoring.max_derived_heading``): a long first sentence of an item without a title
+    is body text, not a title, and must not get the heading's weight.
+    """
     head, body = _strip_number(_clean(heading)), _strip_number(_clean(text))
     if not head:
-        m = re.match(r"([^。：:；;]{1,40})[。：:；;]", body)
+        m = re.match(r"([^。：:；;]{1,%d})[。：:；;]" % max(int(max_derived), 1), body)
         if m:
             head = m.group(1)
     head = head.strip(" 。：:；;")
@@ -320,6 +335,7 @@ class RuleResult:
     notes: list[str]
     forced_secondary: list[str]
     level_scores: dict[str, float]
+    heading: str = ""
 
     def top(self) -> tuple[str, float, float]:
         """(best domain, its score, runner-up score)."""
@@ -350,28 +366,38 @@ class CueRules:
         self.admission = set(rules.get("admission_cues", []))
         self.admission_levels = list(rules.get("admission_levels", []))
         self.admission_ratio = float(rules.get("admission_ratio", 0.5))
+        self.generic_heading = set(rules.get("generic_heading_cues", []))
+        staff = sorted(rules.get("staff_nouns", []), key=lambda t: (-len(t), t))
+        self._staff_after = re.compile("的?(?:" + "|".join(map(re.escape, staff)) + ")") if staff else None
 
     def _hits(self, text: str) -> Counter:
         return Counter(m.group(0) for m in self._pattern.finditer(text))
 
+    def _head_factor(self, term: str) -> float:
+        """Weight of a heading cue: ``heading_weight``, but generic headings (深化综合改革,
+        统筹推进 ...) name a manner of working rather than an area, so their cues count
+        like body cues and the body decides."""
+        return 1.0 if term in self.generic_heading else self.heading_weight
+
     def _domain_score(self, hits_head: Counter, hits_body: Counter, domain: str) -> float:
         total = 0.0
         for term, n in hits_head.items():
-            total += self.book.cues.get(term, {}).get(domain, 0.0) * self.heading_weight * n
+            total += self.book.cues.get(term, {}).get(domain, 0.0) * self._head_factor(term) * n
         for term, n in hits_body.items():
             total += self.book.cues.get(term, {}).get(domain, 0.0) * min(n, self.body_cap)
         return total
 
     def contributions(self, res: RuleResult, domain: str) -> tuple[list[tuple[str, int, float]], list[tuple[str, int, float]]]:
         """Cues that scored for ``domain``: (term, count, points) for heading and for body."""
-        def part(hits: Counter, factor: float, cap: float | None) -> list[tuple[str, int, float]]:
+        def part(hits: Counter, head: bool, cap: float | None) -> list[tuple[str, int, float]]:
             out = []
             for term, n in hits.items():
                 w = self.book.cues.get(term, {}).get(domain, 0.0)
+                factor = self._head_factor(term) if head else 1.0
                 if w > 0:
                     out.append((term, n, w * factor * (min(n, cap) if cap else n)))
             return sorted(out, key=lambda x: (-x[2], x[0]))
-        return part(res.heading_hits, self.heading_weight, None), part(res.body_hits, 1.0, self.body_cap)
+        return part(res.heading_hits, True, None), part(res.body_hits, False, self.body_cap)
 
     def score(self, heading: str, body: str) -> RuleResult:
         """Score every domain for one task and apply the codebook's boundary rules."""
@@ -382,11 +408,11 @@ class CueRules:
         # Level facet scores (heading weighted like domains).
         # Same leftmost-longest hits as the domains, so a longer domain cue masks level cues inside it.
         level_scores: dict[str, float] = {}
-        for hits, factor in ((hh, self.heading_weight), (bh, 1.0)):
+        for hits, factor in ((hh, self.heading_weight), (bh, 1.0)):  # level facet unchanged
             for term, n in hits.items():
                 for lv, w in self.book.level_cues.get(term, {}).items():
                     level_scores[lv] = level_scores.get(lv, 0.0) + w * factor * (n if factor != 1.0 else min(n, self.body_cap))
-        res = RuleResult(scores, hh, bh, notes, forced, level_scores)
+        res = RuleResult(scores, hh, bh, notes, forced, level_scores, heading)
         self._rule_build_for_level(res)
         self._rule_higher_vocational(res)
         self._rule_senior_reform(res)
@@ -396,9 +422,24 @@ class CueRules:
         self._rule_heading_tiebreak(res)
         return res
 
-    def _heading_score(self, res: RuleResult, domain: str, skip: tuple[str, ...] = ()) -> float:
-        return sum(self.book.cues.get(t, {}).get(domain, 0.0) * self.heading_weight * n
+    def _heading_score(self, res: RuleResult, domain: str, skip: Iterable[str] = ()) -> float:
+        skip = set(skip)
+        return sum(self.book.cues.get(t, {}).get(domain, 0.0) * self._head_factor(t) * n
                    for t, n in res.heading_hits.items() if t not in skip)
+
+    def _staff_modifiers(self, res: RuleResult) -> set[str]:
+        """Heading cues that only qualify a staff noun (特殊教育教师, 幼儿园园长, 职业院校的教师)."""
+        if self._staff_after is None or not res.heading:
+            return set()
+        out = set()
+        for term in res.heading_hits:
+            start = res.heading.find(term)
+            while start >= 0:
+                if self._staff_after.match(res.heading, start + len(term)):
+                    out.add(term)
+                    break
+                start = res.heading.find(term, start + 1)
+        return out
 
     def _rule_staff_for_level(self, res: RuleResult) -> None:
         """Code what the task does: developing teachers or heads *for* one level is `teachers`.
@@ -411,7 +452,9 @@ class CueRules:
         if top not in self.level_domains or res.notes:
             return
         head_staff = self._heading_score(res, "teachers")
-        if head_staff <= 0 or head_staff < self._heading_score(res, top):
+        # a level/group word that only qualifies the staff noun (特殊教育教师) does not name the level
+        modifiers = self._staff_modifiers(res)
+        if head_staff <= 0 or head_staff < self._heading_score(res, top, skip=modifiers):
             return
         if scores.get("teachers", 0.0) >= self.staff_ratio * top_score:
             scores["teachers"] = top_score + 1.0
@@ -592,7 +635,7 @@ class TaskCoder(BaseEstimator, ClassifierMixin, TransformerMixin):
         unknown = sorted(set(y) - set(self.codes_))
         if unknown:
             raise ValueError(f"training labels not in the codebook: {unknown}")
-        texts = [_model_text(*split_heading(h, t), self.heading_repeat)
+        texts = [_model_text(*split_heading(h, t, self.scoring_['max_derived_heading']), self.heading_repeat)
                  for h, t in zip(_column(X, "heading"), _column(X, "text"))]
         self.vectorizer_ = TfidfVectorizer(analyzer="char", ngram_range=tuple(self.ngram_range),
                                            sublinear_tf=True, min_df=1)
@@ -627,7 +670,7 @@ class TaskCoder(BaseEstimator, ClassifierMixin, TransformerMixin):
 
     def _code_one(self, heading: Any, text: Any, proba: np.ndarray | None, mtext: str) -> dict[str, Any]:
         sc, rules = self.scoring_, self.rules_
-        head, body = split_heading(heading, text)
+        head, body = split_heading(heading, text, sc["max_derived_heading"])
         n_cjk = len(_CJK.findall(head + body))
         if n_cjk < 2:
             why = "empty text" if not (head + body).strip() else "no Chinese text to code"
@@ -653,16 +696,17 @@ class TaskCoder(BaseEstimator, ClassifierMixin, TransformerMixin):
             if p_model is not None:
                 blended = sc["rules_weight"] * p_rules + (1 - sc["rules_weight"]) * p_model
                 conf = max(conf, float(blended[codes.index(top)]))
-        elif self.mode == "model" or total <= 0:
+        elif self.mode == "model" or total <= 0 or top_score <= sc["other_max_score"]:
+            # no cue, or only one weak generic cue (统筹, 改革): as if nothing were coded
             domain, how = codes[int(np.argmax(p_model))], "model"
             conf = float(p_model.max())
-            if total <= 0:
+            if total <= 0 or top_score <= sc["other_max_score"]:
                 conf = min(conf, 0.4)   # nothing in the codebook supports it
                 if self.mode == "blend" and conf < sc["other_max_proba"]:
                     # no cue and a model guess barely above chance: the task acts on no single area
                     feats = ", ".join(self._top_features(mtext, domain)) or "none"
                     return {"domain": OTHER, "secondary_domains": "", "confidence": round(conf, 3),
-                            "evidence": f"model: no codebook cue found and the model is near chance "
+                            "evidence": f"model: no codebook cue (or one weak generic cue) and the model is near chance "
                                         f"(best {domain} p={conf:.2f} < {sc['other_max_proba']:g}; "
                                         f"features {feats}) → {OTHER}",
                             "level": self._level(OTHER, res)}
@@ -743,7 +787,7 @@ class TaskCoder(BaseEstimator, ClassifierMixin, TransformerMixin):
             self._setup()
         heads, texts = _column(X, "heading"), _column(X, "text")
         use_model = self.mode != "rules" and hasattr(self, "model_")
-        prepared = [split_heading(h, t) for h, t in zip(heads, texts)]
+        prepared = [split_heading(h, t, self.scoring_["max_derived_heading"]) for h, t in zip(heads, texts)]
         mtexts = [_model_text(h, b, self.heading_repeat) for h, b in prepared]
         probas = self._model_proba(mtexts) if use_model else None
         rows = [self._code_one(h, t, probas[i] if probas is not None else None, mtexts[i])
