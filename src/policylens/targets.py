@@ -91,7 +91,7 @@ _CN_PAIRS = {"一两": (1, 2), "两三": (2, 3), "二三": (2, 3), "三四": (3,
 class Rules:
     """Compiled target rules (see ``data/target_rules.yaml``)."""
 
-    units: tuple[tuple[str, str, str, str], ...]   # (unit, canonical, kind, not_before), longest first
+    units: tuple[tuple[str, str, str, str, bool], ...]   # (unit, canonical, kind, not_before, digits_only), longest first
     multipliers: dict[str, float]
     left: tuple[tuple[str, str, bool], ...]          # (word, comparator, adjacent)
     right: tuple[tuple[str, str, frozenset[str] | None], ...]
@@ -119,6 +119,16 @@ class Rules:
     weak_right: frozenset[str] = frozenset()
     frame_words: frozenset[str] = frozenset()
     unit_re: re.Pattern[str] = field(repr=False, default=re.compile(""))
+    conditional_before: str = ""
+    forecast_cue_re: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!)"))
+    forecast_subject_re: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!)"))
+    ratio_re: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!)"))
+    ratio_cue_re: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!)"))
+    ratio_window: int = 14
+    table_re: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!)"))
+    table_end_chars: str = ""
+    table_label_stops: str = ""
+    table_max_label: int = 40
 
 
 @lru_cache(maxsize=4)
@@ -128,7 +138,8 @@ def load_rules(path: Path | None = None) -> Rules:
     units = []
     for item in raw["units"]:
         units.append((str(item["unit"]), str(item.get("canonical", item["unit"])),
-                      str(item.get("kind", "count")), str(item.get("not_before", ""))))
+                      str(item.get("kind", "count")), str(item.get("not_before", "")),
+                      bool(item.get("digits_only", False))))
     units.sort(key=lambda u: -len(u[0]))
     exclusions = []
     for item in raw.get("exclusions", []):
@@ -151,6 +162,9 @@ def load_rules(path: Path | None = None) -> Rules:
             raise ValueError(f"target_rules.yaml: bad pattern {key} {pattern!r}: {exc}") from exc
     strip = raw.get("indicator_strip", {})
     unit_re = re.compile("|".join(re.escape(u[0]) for u in units))
+    forecast = raw.get("forecast", {})
+    ratio = raw.get("ratio", {})
+    table = raw.get("table_row", {})
     return Rules(
         units=tuple(units),
         multipliers={k: float(v) for k, v in raw["multipliers"].items()},
@@ -179,6 +193,16 @@ def load_rules(path: Path | None = None) -> Rules:
         weak_right=frozenset(c["word"] for c in comps["right"] if c.get("weak")),
         frame_words=frozenset(c["word"] for c in comps["right"] if c.get("frame")),
         unit_re=unit_re,
+        conditional_before=str(past.get("conditional_before", "")),
+        forecast_cue_re=_compile("forecast.cue", forecast.get("cue", "(?!)")),
+        forecast_subject_re=_compile("forecast.subject", forecast.get("subject", "(?!)")),
+        ratio_re=_compile("ratio.pattern", ratio.get("pattern", "(?!)")),
+        ratio_cue_re=_compile("ratio.cue", ratio.get("cue", "(?!)")),
+        ratio_window=int(ratio.get("window", 14)),
+        table_re=_compile("table_row.pattern", table.get("pattern", "(?!)")),
+        table_end_chars=str(table.get("end_chars", "")),
+        table_label_stops=str(table.get("label_stops", "")),
+        table_max_label=int(table.get("max_label", 40)),
     )
 
 
@@ -349,12 +373,18 @@ class _Cand:
     pos: int = 0             # position inside its list
 
 
-def _match_unit(t: str, pos: int, rules: Rules) -> tuple[str, str, int] | None:
-    """(unit as written, canonical unit, end) of the counting word at ``pos``."""
+def _match_unit(t: str, pos: int, rules: Rules, cn: bool = False) -> tuple[str, str, int] | None:
+    """(unit as written, canonical unit, end) of the counting word at ``pos``.
+
+    ``cn``: the number is a Chinese numeral; ``digits_only`` units (一支队伍,
+    一条主线) are then idioms, not counts.
+    """
     m = rules.unit_re.match(t, pos)
     if not m:
         return None
-    for unit, canonical, _kind, not_before in rules.units:
+    for unit, canonical, _kind, not_before, digits_only in rules.units:
+        if digits_only and cn:
+            continue
         if t.startswith(unit, pos):
             after = pos + len(unit)
             if after < len(t) and t[after] in not_before and not t.startswith(_BOUND_WORDS, after):
@@ -363,7 +393,7 @@ def _match_unit(t: str, pos: int, rules: Rules) -> tuple[str, str, int] | None:
     return None
 
 
-def _unit_after(t: str, pos: int, rules: Rules) -> tuple[str | None, float, str | None, int]:
+def _unit_after(t: str, pos: int, rules: Rules, cn: bool = False) -> tuple[str | None, float, str | None, int]:
     """Approx suffix, extra multiplier and unit after a numeral: (approx, mult, unit, end)."""
     n = len(t)
     approx = None
@@ -376,7 +406,7 @@ def _unit_after(t: str, pos: int, rules: Rules) -> tuple[str | None, float, str 
                 break
     if pos < n and t[pos] == " ":
         pos += 1
-    hit = _match_unit(t, pos, rules)
+    hit = _match_unit(t, pos, rules, cn)
     if hit is None:
         return approx, mult, None, pos
     return approx, mult, hit[1], hit[2]
@@ -387,17 +417,23 @@ def _candidates(t: str, rules: Rules, mask: bytearray, quoted: bytearray) -> lis
     nums = [_parse_num(m, rules) for m in _NUM_RE.finditer(t)]
     out: list[_Cand] = []
     n = len(t)
+    ratios = _ratios(t, rules, quoted)
     skip_next = False
     for i, num in enumerate(nums):
         if skip_next:
             skip_next = False
+            continue
+        if num.start in ratios:
+            r_end, r_value = ratios[num.start]
+            out.append(_Cand(num.start, r_end, r_value, None, None, "", None))
+            skip_next = i + 1 < len(nums) and nums[i + 1].start < r_end
             continue
         if num.percent:
             unit, end, approx, mult = num.percent, num.end, None, 1.0
             if end < n and t[end] in rules.approx:
                 approx, end = rules.approx[t[end]], end + 1
         else:
-            approx, mult, unit, end = _unit_after(t, num.end, rules)
+            approx, mult, unit, end = _unit_after(t, num.end, rules, num.is_cn)
         value = num.value * mult if num.value is not None else None
         low = high = None
         if num.pair is not None:
@@ -411,7 +447,7 @@ def _candidates(t: str, rules: Rules, mask: bytearray, quoted: bytearray) -> lis
             if nxt.percent:
                 n_approx, n_mult, n_unit, n_end = None, 1.0, nxt.percent, nxt.end
             else:
-                n_approx, n_mult, n_unit, n_end = _unit_after(t, nxt.end, rules)
+                n_approx, n_mult, n_unit, n_end = _unit_after(t, nxt.end, rules, nxt.is_cn)
             if n_unit and (unit is None or unit == n_unit):
                 lo_v = num.value * (mult if unit else 1.0)
                 hi_v = nxt.value * n_mult
@@ -428,6 +464,29 @@ def _candidates(t: str, rules: Rules, mask: bytearray, quoted: bytearray) -> lis
         if not _keep(t, num, end, unit, value, low, high, rules, mask, quoted):
             continue
         out.append(_Cand(num.start, end, value if low is None else None, low, high, unit, approx))
+    return out
+
+
+def _ratios(t: str, rules: Rules, quoted: bytearray) -> dict[int, tuple[int, float]]:
+    """Staffing ratios (生师比不高于19:1, 比例达到1:7): start → (end, value).
+
+    One side must be 1; the value is the other side. A ratio word (``ratio.cue``:
+    生师比, 比例 …) must stand shortly before in the same clause, which keeps
+    clock times (8:30) and scores (比赛3:1) out.
+    """
+    out: dict[int, tuple[int, float]] = {}
+    for m in rules.ratio_re.finditer(t):
+        a, b = float(m.group(1)), float(m.group(2))
+        if a != 1 and b != 1:
+            continue
+        if any(quoted[m.start():m.end()]):
+            continue
+        lo = max(0, m.start() - rules.ratio_window)
+        before = t[lo:m.start()]
+        cut = max(before.rfind(ch) for ch in _CLAUSE_BREAKS)
+        if not rules.ratio_cue_re.search(before[cut + 1:]):
+            continue
+        out[m.start()] = (m.end(), b if a == 1 else a)
     return out
 
 
@@ -612,19 +671,32 @@ def extract_targets(text: str, plan_year: int | None = None) -> pd.DataFrame:
     t = norm.text
     mask, quoted = _build_mask(t, rules)
     cands = _candidates(t, rules, mask, quoted)
-    if not cands:
-        return _empty()
     years = [(m.start(), m.end(), int(m.group(2) or m.group(1))) for m in _YEAR_RE.finditer(t)]
+    table = _table_rows(t, rules, mask, quoted, cands)
+    if not cands and not table:
+        return _empty()
     for c in cands:
         _right_comparator(t, c, rules)
         c.clause_start = _clause_start(t, c.nstart)
     cands = _drop_frames_and_baselines(t, cands, rules)
     cands = _drop_past(t, cands, rules, years, plan_year, quoted)
-    if not cands:
+    if not cands and not table:
         return _empty()
-    _annotate(t, cands, rules, mask)
-    cands = _drop_restated_headings(t, cands)
+    if cands:
+        _annotate(t, cands, rules, mask)
+        cands = _drop_restated_headings(t, cands)
     rows = []
+    for tr in table:
+        s, e = norm.to_source(tr.qstart, tr.qend)
+        year = _sentence_year(t, tr.vstart, years, quoted)
+        year = plan_year if year is None else year
+        rows.append({
+            "quote": text[s:e], "start": s, "end": e, "indicator": tr.indicator or None,
+            "indicator_id": indicator_id_for(tr.indicator, tr.unit),
+            "value": tr.value, "value_low": None, "value_high": None,
+            "unit": tr.unit, "comparator": tr.comparator,
+            "target_year": int(year) if year is not None else None,
+        })
     prev: tuple[_Cand, str | None] | None = None
     for c in cands:
         s, e = norm.to_source(c.qstart, c.qend)
@@ -643,8 +715,69 @@ def extract_targets(text: str, plan_year: int | None = None) -> pd.DataFrame:
             "unit": c.unit, "comparator": c.comparator,
             "target_year": int(year) if year is not None else None,
         })
+    rows.sort(key=lambda r: r["start"])          # stable: list members keep their order
     frame = pd.DataFrame(rows, columns=list(TARGET_COLUMNS))
     return _typed(frame)
+
+
+@dataclass
+class _TableValue:
+    qstart: int
+    qend: int
+    vstart: int
+    value: float
+    unit: str
+    comparator: str
+    indicator: str
+
+
+_TABLE_VALUE = re.compile(r"([≥≤><]?)[ \t]*(\d+(?:\.\d+)?)")
+_SIGN = {"≥": ">=", "≤": "<=", ">": ">", "<": "<", "": "="}
+
+
+def _table_rows(t: str, rules: Rules, mask: bytearray, quoted: bytearray, cands: list[_Cand]) -> list[_TableValue]:
+    """Targets of flattened indicator tables (学前教育毛入园率(%) 88.6 92 预期性).
+
+    See ``table_row`` in ``data/target_rules.yaml``: the first of several
+    columns is the baseline, the others are targets; a lone value needs an
+    attribute word (预期性/约束性). Numbers already read as candidates are skipped.
+    """
+    out: list[_TableValue] = []
+    starts = sorted(c.nstart for c in cands)
+    regions = None
+    for m in rules.table_re.finditer(t):
+        v_end = m.end("values")
+        if not m.group("status") and v_end < len(t) and t[v_end] not in rules.table_end_chars:
+            continue                                  # (%) 90 95% …: an ordinary candidate
+        lab = m.start()
+        lo = max(0, lab - rules.table_max_label)
+        while lab > lo and t[lab - 1] not in rules.table_label_stops:
+            lab -= 1
+        label = t[lab:m.start()].strip()
+        if len(label) < 2 or any(ch.isdigit() for ch in label[-1:]) or any(quoted[lab:v_end]):
+            continue
+        vals = [(m.start("values") + v.start(2), m.start("values") + v.end(2), v.group(1), float(v.group(2)))
+                for v in _TABLE_VALUE.finditer(m.group("values"))]
+        if len(vals) == 1 and not m.group("status"):
+            continue
+        unit = m.group("unit")
+        mult = 1.0
+        for word, factor in rules.multipliers.items():
+            if unit.startswith(word) and len(unit) > len(word):
+                mult, unit = factor, unit[len(word):]
+                break
+        if regions is None:
+            regions = _retrospective_regions(t, rules)
+        for v_start, v_stop, sign, value in (vals[1:] if len(vals) > 1 else vals):
+            if any(mask[v_start:v_stop]) or (unit == "年" and value >= 1000):
+                continue
+            k = bisect.bisect_left(starts, v_start)
+            if k < len(starts) and starts[k] < v_stop:
+                continue
+            if any(r0 <= v_start < r1 for r0, r1 in regions):
+                continue
+            out.append(_TableValue(lab, v_stop, v_start, value * mult, unit, _SIGN.get(sign, "="), label))
+    return out
 
 
 _LEAD_VERB = re.compile(r"^.{0,4}?(?:新建、改扩建|新建\(改扩建\)|新建改扩建|新改扩建|改扩建|新建|扩建|招聘|招录|补充|培训|新增|建设|投入|安排)")
@@ -913,10 +1046,12 @@ def _drop_past(t: str, cands: list[_Cand], rules: Rules, years: list[tuple[int, 
         if r < len(regions) and regions[r][0] <= c.nstart < regions[r][1]:
             continue
         clause = t[c.clause_start:c.nstart]
-        if any(cue in clause for cue in rules.achieved):
+        if any(_last_cue(clause, cue, rules.conditional_before) >= 0 for cue in rules.achieved):
             continue
         s_lo = _sentence_start(t, c.nstart)
         sent = t[s_lo:c.nstart]
+        if _forecast(sent, rules):
+            continue
         if any(cue in sent for cue in rules.achieved_unless_future) and not (
                 rules.future_re.search(sent) or re.search(r"不少于|不低于|至少", clause)):
             continue
@@ -953,10 +1088,27 @@ def _retrospective_paragraph(t: str, s_lo: int, pos: int, years: list[tuple[int,
     return not (rules.future_re.search(after) or any(w in after for w in rules.reset_cues))
 
 
+def _last_cue(text: str, cue: str, conditional: str) -> int:
+    """Last position of ``cue`` in ``text`` not directly after a conditional
+    character (对获评…的团队给予奖励: 获评 states a condition), or -1."""
+    k = text.rfind(cue)
+    while k > 0 and conditional and text[k - 1] in conditional:
+        k = text.rfind(cue, 0, k)
+    return k
+
+
+def _forecast(sent: str, rules: Rules) -> bool:
+    """A demand forecast (预计2025年小学入学人数达到4.2万人), not a commitment."""
+    last = None
+    for m in rules.forecast_cue_re.finditer(sent):
+        last = m
+    return last is not None and bool(rules.forecast_subject_re.search(sent, last.end()))
+
+
 def _retrospective_sentence(sent: str, rules: Rules) -> bool:
     best = -1
     for cue in rules.retrospective:
-        k = sent.rfind(cue)
+        k = _last_cue(sent, cue, rules.conditional_before)
         if k >= 0:
             best = max(best, k + len(cue))
     if best < 0:
