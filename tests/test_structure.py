@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policylens.evaluate.structure import evaluate, load_texts
+from policylens.evaluate.structure import (evaluate, evaluate_synthetic, load_synthetic,
+                                           load_texts, mismatches, parse_corpus)
+from policylens.normalize import normalize
 from policylens.structure import (UNIT_COLUMNS, StructureWarning, cn_to_int, find_anomalies,
                                   parse_outline, parse_plan)
 
@@ -228,6 +230,177 @@ def test_false_markers_do_not_open_units():
     check_spans(text, units)
     assert list(units["path"]) == ["一/1", "一/2"]
     assert "2.0版" in units.iloc[0]["body"] and "一、二年级" in units.iloc[0]["body"]
+
+
+# --- outline styles of plans outside the corpus (tests/data/structure/) ----------------
+
+def test_synthetic_agreement():
+    table = evaluate_synthetic()
+    total = table.iloc[-1]
+    print(f"\nsynthetic set: {int(total['agree'])}/{int(total['gold_units'])} units agree "
+          f"({100 * total['agreement']:.1f}%), heading {100 * total['heading_agree']:.1f}%, "
+          f"extra task units {int(total['extra_task_units'])}")
+    assert total["agreement"] >= 0.9
+    assert table["extra_task_units"].sum() == 0
+
+
+def test_synthetic_set_parses_the_same_after_normalization():
+    texts, expected = load_synthetic()
+    normalized = {doc: normalize(text).text for doc, text in texts.items()}
+    for doc, text in normalized.items():
+        check_spans(text, parse_plan(text))
+    wrong = mismatches(parse_corpus(normalized), expected)
+    # headings keep their punctuation, so only path and kind are compared here
+    assert wrong[wrong["got_kind"] != wrong["kind"]].empty, wrong
+
+
+def synthetic(name: str) -> str:
+    texts, _ = load_synthetic()
+    return texts[name]
+
+
+def test_chapters_above_sections_with_framing_chapter():
+    text = synthetic("01_chapters_14th_fyp")
+    units = parse_plan(text)
+    check_spans(text, units)
+    assert list(units["path"][:4]) == ["", "第一章/一", "第一章/二", "第二章/一"]
+    # 第一章 发展基础与面临形势 is framing text: kind preamble, not a task
+    assert list(units["kind"][:7]) == ["preamble", "preamble", "preamble", "requirement",
+                                       "requirement", "goal", "task"]
+    assert units.iloc[1]["section_heading"] == "发展基础与面临形势"
+    assert units.iloc[1]["text"].startswith("第一章\u3000发展基础与面临形势\n一、")
+    assert units.iloc[6]["path"] == "第三章/一/(一)" and units.iloc[6]["level"] == 3
+    assert set(units.loc[units["path"].str.startswith("第五章"), "kind"]) == {"safeguard"}
+    outline = parse_outline(text)
+    assert outline.loc[outline["number"] == "第一章", "rank"].tolist() == [-1]
+    assert (units["anomaly"] == "").all()
+
+
+def test_chapter_sections_and_parts():
+    units = parse_plan(synthetic("02_chapters_and_sections"))
+    assert list(units["path"][:4]) == ["", "第一章/第一节", "第一章/第二节", "第二章/第一节/(一)"]
+    assert units.iloc[2]["kind"] == "goal" and units.iloc[2]["heading"] == "发展目标"
+    assert units[units["path"] == "第二章/第三节"].iloc[0]["heading"] == "加快发展职业教育"
+    assert units.iloc[-1]["kind"] == "safeguard"                   # 第三章 实施保障
+    units = parse_plan(synthetic("03_parts"))
+    principles = units[units["path"].str.startswith("第一部分/二/")]
+    assert list(principles["kind"]) == ["requirement"] * 3       # under 二、基本原则
+    assert units[units["path"] == "第二部分/三"].iloc[0]["kind"] == "task"
+    assert list(units["kind"][-2:]) == ["safeguard", "safeguard"]  # 第三部分 组织实施
+
+
+def test_chapter_marker_needs_a_heading_line():
+    text = ("一、主要任务\n1.依法治教。\n第一章第三条规定，学校应当依法办学。\n"
+            "第二节课后开展体育活动。\n2.加强督导。\n")
+    units = parse_plan(text)
+    assert list(units["path"]) == ["一/1", "一/2"]
+    text = "第一部分\n总体要求\n一、指导思想\n坚持立德树人。\n第二部分\n主要任务\n一、发展学前教育\n新建幼儿园5所。\n"
+    outline = parse_outline(text)
+    assert outline.loc[outline["rank"] == -2, "heading"].tolist() == ["总体要求", "主要任务"]
+    assert list(parse_plan(text)["kind"]) == ["requirement", "task"]
+
+
+def test_notice_header_stays_in_the_preamble():
+    text = synthetic("04_notice_header_cnp_only")
+    units = parse_plan(text)
+    check_spans(text, units)
+    preamble = units.iloc[0]
+    assert preamble["path"] == "" and preamble["kind"] == "requirement"   # 总体思路
+    assert preamble["heading"] == "2022年全市教育工作的总体思路是"
+    for line in ("关于印发", "各县（市、区）教育局", "认真贯彻执行", "2022年2月18日"):
+        assert line in preamble["text"]
+    # (一)… directly, without 一、; 一是…二是… inside a paragraph are not units
+    assert list(units["path"][1:]) == [f"({n})" for n in "一二三四五六七八"]
+    assert "二是加强基层组织建设" in units.iloc[1]["body"]
+
+
+def test_unnumbered_bold_headings_become_sections():
+    text = synthetic("05_bare_headings_items")
+    units = parse_plan(text)
+    check_spans(text, units)
+    assert list(units["path"]) == ["", "h1", "h2/1", "h2/2", "h2/3", "h2/4", "h3/1", "h3/2", "h3/3"]
+    assert units.iloc[1]["kind"] == "goal" and units.iloc[1]["body"].startswith("到2023年底")
+    assert units.iloc[2]["section_heading"] == "重点任务" and units.iloc[2]["marker"] == "1．"
+    assert list(units["kind"][-3:]) == ["safeguard"] * 3
+    assert (units["anomaly"] == "").all()                  # numbering restarts per heading
+    units = parse_plan(synthetic("11_bare_headings_cnp"))
+    assert list(units["path"][:3]) == ["", "h1", "h2/(一)"]
+    assert units.iloc[1]["kind"] == "requirement"
+
+
+def test_bare_headings_need_a_series_and_no_numbered_sections():
+    # a title, a signature and a date are not headings; one short line alone is not either
+    text = ("XX县教育工作要点\n重点任务\n1.加强党建。学习。\n2.发展学前。新建。\n"
+            "XX县教育局\n2021年3月1日\n")
+    assert list(parse_plan(text)["path"]) == ["", "1", "2"]
+    # with 一、 sections, short lines are never headings
+    text = "一、主要任务\n学前教育\n1.新建幼儿园。\n义务教育\n2.优化布局。\n"
+    assert list(parse_plan(text)["path"]) == ["一/1", "一/2"]
+
+
+def test_deep_units_down_to_circled_numbers():
+    text = synthetic("06_deep_levels_straight")
+    units = parse_plan(text)
+    check_spans(text, units)
+    circled = units[units["level"] == 4]
+    assert list(circled["path"]) == ["二/3/(2)/①", "二/3/(2)/②", "二/3/(2)/③"]
+    assert circled.iloc[0]["heading"] == "完成农村中小学校舍改造12万平方米"   # no trailing ；
+    assert circled.iloc[0]["parent_heading"] == "实施薄弱学校改造工程，重点做好以下工作"
+    # 三、统筹加强教育保障，在优化教育发展环境上…: a task section, not framing text
+    assert set(units.loc[units["path"].str.startswith("三"), "kind"]) == {"task"}
+    units = parse_plan(synthetic("12_five_levels_principles"))
+    assert units.iloc[5]["path"] == "四/(一)/1/(1)/①" and units.iloc[5]["level"] == 5
+    assert units.iloc[5]["heading"] == "2023年新建公办幼儿园10所"
+
+
+def test_numbers_followed_by_a_space_and_list_marks():
+    text = synthetic("07_number_spacing_variants")
+    units = parse_plan(text)
+    check_spans(text, units)
+    assert list(units["path"]) == ["", "一"] + [f"二/{n}" for n in range(1, 8)] + ["三/1", "三/2"]
+    assert list(units["marker"][1:10]) == ["一", "1、", "2、", "3.", "4．", "5", "6", "7 .", "1."]
+    assert units.iloc[1]["kind"] == "requirement" and units.iloc[1]["heading"] == "总体要求"
+    assert units.iloc[7]["heading"] == "加强教师队伍建设"              # "6　加强…"
+    # "10 个乡镇…" at a line start is a quantity, not item 10
+    assert "10 个乡镇中心幼儿园" in units.iloc[4]["body"]
+    assert list(units["kind"][-2:]) == ["safeguard", "safeguard"]
+    text = "一、主要任务\n1.新建学校。全县\n2021 年完成\n3 所学校建设。\n2.招聘教师。\n"
+    assert list(parse_plan(text)["path"]) == ["一/1", "一/2"]
+
+
+def test_attachments_end_the_outline():
+    text = synthetic("08_safeguards_attachment_table")
+    units = parse_plan(text)
+    check_spans(text, units)
+    assert list(units["kind"][:4]) == ["preamble", "requirement", "requirement", "goal"]
+    assert list(units["path"][-3:]) == ["五/(一)", "五/(二)", "五/(三)"]
+    last = units.iloc[-1]
+    # the task division table (numbered rows) stays in the last unit, opening no unit
+    assert last["kind"] == "safeguard" and last["text"].endswith("市市场监管局")
+    assert "附件：XX市“双减”工作重点任务分工表" in last["text"]
+    units = parse_plan(synthetic("10_points_signature_attachments"))
+    assert list(units["path"]) == ["", "一/1", "一/2", "二/3", "二/4", "三/5"]
+    assert units.iloc[-1]["text"].endswith("2020年3月10日")
+
+
+def test_attachment_notice_before_the_plan_does_not_end_it():
+    text = ("XX市教育局关于印发2021年工作要点的通知\n各学校：\n现将要点印发给你们。\n"
+            "附件：XX市2021年教育工作要点\n附件\nXX市2021年教育工作要点\n"
+            "一、加强党建\n1.强化理论武装。\n二、保障措施\n2.加强领导。\n")
+    units = parse_plan(text)
+    assert list(zip(units["path"], units["kind"])) == [
+        ("", "preamble"), ("一/1", "task"), ("二/2", "safeguard")]
+
+
+def test_inline_lists_are_not_units():
+    text = synthetic("09_inline_lists")
+    units = parse_plan(text)
+    check_spans(text, units)
+    assert list(units["path"]) == ["", "一/(一)", "一/(二)", "二/(一)", "二/(二)", "二/(三)",
+                                   "三/(一)", "三/(二)", "四"]
+    assert "一是扩大普惠资源" in units.iloc[3]["body"]       # line-initial 一是 stays body
+    assert "第三，落实“双减”政策" in units.iloc[4]["body"]   # line-initial 第三，too
+    assert units.iloc[-1]["kind"] == "safeguard"             # 四、工作要求
 
 
 # --- anomalies, degenerate input ---------------------------------------------------------

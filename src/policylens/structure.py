@@ -8,12 +8,37 @@ marker at the start of a line (after optional spaces or ideographic spaces)
 opens an item, so in-sentence ``1.``/``(1)``, years (``2018年``) and decimals
 (``2.0``, ``1.5亿``) are never outline markers.
 
+Styles of plans outside the founding corpus (examples in ``tests/data/structure/``):
+
+* Long plans (十四五 规划, 实施方案) put ``第一部分``/``第一篇`` (rank -2),
+  ``第一章`` (rank -1) and ``第一节`` (rank 0) above ``一、``; their number is
+  the path component as printed (``第三章/二/(一)``). They count only on a
+  heading line (no sentence punctuation, at most 40 characters), so
+  ``第一章第三条规定…。`` or ``第二节课…`` are body text.
+* A number followed by a space instead of punctuation (``一　总体要求``,
+  ``5 深化改革``) is a marker unless a counter or time word follows
+  (``10 个乡镇``, ``2021 年``).
+* Unnumbered headings on their own line (``工作目标`` / ``重点任务`` /
+  ``保障措施`` above ``1.`` items) are top-level sections with paths ``h1``,
+  ``h2``… (marker ''), but only in a plan without ``一、`` or chapters and when
+  there are at least two of them (rules in the cue file); a title, a 发文
+  header, signatures and dates are never headings, so a notice header before
+  the plan stays in the preamble.
+* A list item's closing ``；`` is not part of its heading (``①完成校舍改造12万平方米；``).
+* ``一是…二是…``, ``第一，第二，`` are list words, not markers (also at a
+  line start): they stay in the body of their unit.
+* Attachments: after the first numbered item, a line starting with
+  ``附件``/``附表`` ends the outline; the attachment text (task division tables
+  with numbered rows, annex lists) and closing signature/date lines stay in the
+  span of the last unit. There is no kind for them.
+
 The nesting is found from the marker *type*, not its position: each type has
 a fixed rank (一、=1, (一)=2, 1.=3, (1)=4, ①=5) and a new marker closes every
 open item of the same or a deeper rank. A numbered item with numbered children
 is a **container**; every other numbered item is a **unit** (so a section
 without numbered children, like Cangzhou's 四、, is itself a unit whose heading
-is the section title). Text before the first marker is the **preamble**.
+is the section title). Text before the first marker is the **preamble**
+(title, 发文 header and framing paragraphs).
 
 Spans. Units tile the text: a unit runs from the first character of its own
 marker up to the next unit, and the heading lines of the containers it opens
@@ -27,7 +52,12 @@ after its marker (``cleaned[body_start:end]``), what the gold ``start_quote``
 quotes; when the marker line holds only the title (``一、总体要求``,
 ``(六)推动高等教育发展。``) the body starts on the next line.
 
-Kinds come from heading cues kept as data in ``data/structure_kinds.yaml``.
+Kinds come from heading cues kept as data in ``data/structure_kinds.yaml``:
+section cues (on parts, chapters, 节, ``一、`` and unnumbered headings,
+outermost first) for safeguards (保障措施, 组织实施, 保障机制, 实施保障…),
+tasks and framing sections (发展基础, 面临形势…: kind ``preamble``, keeping
+their path), then heading cues, the unit's own first, for requirements
+(总体要求, 指导思想, 基本原则…) and goals (发展目标, 主要目标, 工作目标…).
 Outline oddities (skipped or repeated numbers, inconsistent nesting) are
 reported in the ``anomaly`` column, never raised. A text without any outline
 marker is split into its non-empty lines (paths ``p1``, ``p2``…) with a
@@ -44,6 +74,11 @@ import pandas as pd
 import yaml
 
 from policylens import config
+
+# The column meanings below feed the generated data/processed/SCHEMA.md: the new
+# outline styles (paths '第三章/…', 'h1/…', marker '' for unnumbered headings, kind
+# preamble for numbered framing sections, a heading's trailing ；dropped) are
+# described in the module docstring instead.
 
 #: Columns of :func:`parse_plan`, in order, with their meaning.
 UNIT_COLUMNS: dict[str, str] = {
@@ -74,7 +109,8 @@ UNIT_COLUMNS: dict[str, str] = {
 OUTLINE_COLUMNS: dict[str, str] = {
     "path": "outline path of the numbered item",
     "level": "depth in the outline",
-    "rank": "marker type: 1 一、, 2 (一), 3 1., 4 (1), 5 ①",
+    "rank": "marker type: -2 第一部分/第一篇, -1 第一章, 0 第一节, 1 一、 (and unnumbered "
+            "headings), 2 (一), 3 1., 4 (1), 5 ①",
     "number": "path component",
     "value": "the number as an integer (-1 when unreadable)",
     "marker": "the marker as printed",
@@ -101,22 +137,42 @@ _INDENT = "[ \t\u00a0\u3000\u2000-\u200b\u202f\u205f\ufeff]*"
 _CN = "[一二三四五六七八九十百零〇两]{1,4}"
 _DIG = "[0-9０-９]{1,3}"
 _P = "[ \u3000]*"
+# after a bare number and a space ("1 加强…", "一　总体要求"), what may not follow: a counter
+# or time word makes it a quantity ("10 个乡镇", "2021 年"), not an outline number. Counters
+# that also start common headings (名师, 人才, 家校, 课程, 周边, 公办…) are left out.
+_COUNTER = "年月日号个所万亿千百元项次届期批岁余倍台套座间张册亩%％"
+_SPACED = f"(?=[ \u3000]+(?![{_COUNTER}])[\u4e00-\u9fff])"
 _MARKER = re.compile(
     _INDENT + "(?P<m>"
+    # 第一部分 / 第一篇 > 第一章 > 第一节 (a heading line: checked in _scan); 第一节 must be
+    # followed by a space, a colon or the line end (not "第一节课")
+    f"第(?P<part>{_CN})(?:部分|篇)"
+    f"|第(?P<chap>{_CN})章"
+    f"|第(?P<sect>{_CN})节(?=[ \u3000\t、：:]|$)"
     # 一、  (not "一、二年级" or "一、二、三…", which are lists, not sections)
-    f"(?P<sec>{_CN})[、.．](?!{_CN}(?:[、,，和至到或]|年级))(?![0-9０-９])"
+    f"|(?P<sec>{_CN})[、.．](?!{_CN}(?:[、,，和至到或]|年级))(?![0-9０-９])"
+    # 一　总体要求: numeral, space(s), then the title
+    f"|(?P<secsp>{_CN}){_SPACED}"
     f"|[(（]{_P}(?P<cnp>{_CN}){_P}[)）]"
     # 1. 1． 1、 — never a decimal (2.0, 1.5亿) or a year (2018年 has no dot)
     f"|(?P<num>{_DIG}){_P}[.．、](?![0-9０-９.．])"
+    f"|(?P<numsp>{_DIG}){_SPACED}"
     f"|(?P<dstop>[\u2488-\u249b])"
     f"|[(（]{_P}(?P<nump>{_DIG}){_P}[)）]"
     f"|(?P<pdig>[\u2474-\u2487])"
     f"|(?P<circ>[\u2460-\u2473])"
     ")"
 )
-_RANK = {"sec": 1, "cnp": 2, "num": 3, "dstop": 3, "nump": 4, "pdig": 4, "circ": 5}
+_RANK = {"part": -2, "chap": -1, "sect": 0, "sec": 1, "secsp": 1, "cnp": 2, "num": 3,
+         "numsp": 3, "dstop": 3, "nump": 4, "pdig": 4, "circ": 5}
+_CHAPTER_WORD = {"part": "部分", "chap": "章", "sect": "节"}
+#: Rank of an unnumbered heading line (see :func:`_bare_headings`).
+BARE_RANK = 1
+_TOP = -99                       # rank of the virtual root in the level checks
 _LINE = re.compile(f"[^{_LINE_BREAKS}]+")
 _HEAD_STOP = re.compile(f"[。:：{_LINE_BREAKS}]")
+_HEAD_TRAIL = "；;"                  # a list item's closing semicolon is not part of its heading
+_SENTENCE = re.compile("[。；;！!？?]")
 _BREAK = re.compile(f"[{_LINE_BREAKS}]")
 _DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
@@ -147,11 +203,13 @@ def cn_to_int(numeral: str) -> int | None:
 
 def _component(kind: str, token: str) -> tuple[str, int | None]:
     """Path component and integer value of a marker's number."""
-    if kind == "sec":
+    if kind in _CHAPTER_WORD:                          # 第一章: the caller prints it whole
+        return f"第{token}{_CHAPTER_WORD[kind]}", cn_to_int(token)
+    if kind in ("sec", "secsp"):
         return token, cn_to_int(token)
     if kind == "cnp":
         return f"({token})", cn_to_int(token)
-    if kind == "num":
+    if kind in ("num", "numsp"):
         digits = token.translate(_DIGITS)
         return digits, int(digits)
     if kind == "nump":
@@ -186,14 +244,21 @@ def _cue_kind(heading: str, table: dict[str, list[str]]) -> str | None:
     return best[1] if best else None
 
 
-def unit_kind(headings: list[str]) -> str:
-    """Kind of a unit from its headings, top-level section first, its own last."""
+def unit_kind(headings: list[str], sections: int = 1) -> str:
+    """Kind of a unit from its headings, top-level section first, its own last.
+
+    The first ``sections`` headings are section headings (parts, chapters, 节, 一、
+    sections and unnumbered headings): their ``section`` cues decide first,
+    outermost first; then the ``heading`` cues of every heading, the unit's own first.
+    """
     cues = kind_cues()
     if not headings:
         return cues["default"]
-    by_section = _cue_kind(headings[0], cues["section"])
-    if by_section:
-        return by_section
+    limits = cues.get("section_max_chars", {})
+    for heading in headings[:max(sections, 1)]:
+        by_section = _cue_kind(heading, cues["section"])
+        if by_section and len(heading) <= limits.get(by_section, len(heading)):
+            return by_section
     for heading in reversed(headings):
         by_heading = _cue_kind(heading, cues["heading"])
         if by_heading:
@@ -226,10 +291,85 @@ def _heading_at(text: str, pos: int, bound: int) -> tuple[str, int]:
         pos += 1
     stop = _HEAD_STOP.search(text, pos, bound)
     cut = stop.start() if stop else bound
-    head = text[pos:cut].strip()
+    head = text[pos:cut].strip().rstrip(_HEAD_TRAIL).strip()
     if len(head) > MAX_HEADING:
         head = text[pos:min(pos + SHORT_HEADING, bound)].strip()
     return head, pos
+
+
+@lru_cache(maxsize=1)
+def _attachment_line() -> re.Pattern:
+    """A line that opens the attachments (附件：…, 附表1 …): see :func:`_marker_lines`."""
+    words = "|".join(re.escape(w) for w in kind_cues()["attachment"])
+    return re.compile(_INDENT + f"(?:{words})[0-9０-９一二三四五六七八九十]*"
+                      f"(?:[ \u3000\t:：、.．]|$)")
+
+
+def _marker_lines(text: str) -> list[tuple[re.Match | None, int, int]]:
+    """(marker match or None, line start, line end) of every non-blank line, in order.
+
+    Stops at the attachments: once a numbered item has been seen, a line starting with
+    附件/附表 ends the outline, so the numbered rows of an attachment (a task list,
+    a table) never open units; that text stays in the span of the last unit.
+    A 第X部分/章/节 marker only counts on a heading line (no sentence punctuation,
+    at most :data:`MAX_HEADING` characters).
+    """
+    lines: list[tuple[re.Match | None, int, int]] = []
+    seen_marker = False
+    attachment = _attachment_line()
+    for line in _LINE.finditer(text):
+        start, end = _trim(text, line.start(), line.end())
+        if start >= end:
+            continue
+        match = _MARKER.match(text, line.start(), line.end())
+        if match is not None:
+            kind = next(k for k in _RANK if match.group(k) is not None)
+            if _RANK[kind] <= 0 and (_SENTENCE.search(text, match.end(), end)
+                                     or end - match.end() > MAX_HEADING):
+                match = None
+        if match is None and seen_marker and attachment.match(text, line.start(), line.end()):
+            break
+        seen_marker = seen_marker or match is not None
+        lines.append((match, start, end))
+    return lines
+
+
+def _is_bare_candidate(line: str, rules: dict) -> bool:
+    """A short line without punctuation that is not a title, signature or date."""
+    if not rules["min_chars"] <= len(line) <= rules["max_chars"]:
+        return False
+    if any(ch in line for ch in rules["forbidden"]):
+        return False
+    return not line.endswith(tuple(rules["not_endings"]))
+
+
+def _bare_headings(text: str, lines: list[tuple[re.Match | None, int, int]]) -> set[int]:
+    """Indices (into ``lines``) of unnumbered heading lines acting as top-level sections.
+
+    Some plans set their sections as bold lines without numbers (``工作目标``,
+    ``重点任务``, ``保障措施``) above numbered items. Only when the plan has no
+    marker of rank <= 1 (no 一、 and no chapters), a short line without punctuation
+    (``bare_heading`` rules of the cue file) is such a heading when the next line is
+    numbered or it holds a kind cue; and only when there are at least two of them.
+    """
+    ranks = {_RANK[next(k for k in _RANK if m.group(k) is not None)]
+             for m, _, _ in lines if m is not None}
+    if not ranks or min(ranks) <= BARE_RANK:
+        return set()
+    cues = kind_cues()
+    rules = cues["bare_heading"]
+    words = [cue for table in (cues["section"], cues["heading"])
+             for cue_list in table.values() for cue in cue_list]
+    found = set()
+    for i, (match, start, end) in enumerate(lines):
+        if match is not None or i + 1 >= len(lines):
+            continue
+        line = text[start:end]
+        if not _is_bare_candidate(line, rules):
+            continue
+        if lines[i + 1][0] is not None or any(w in line for w in words):
+            found.add(i)
+    return found if len(found) >= rules["min_count"] else set()
 
 
 def _scan(text: str) -> list[_Node]:
@@ -239,18 +379,28 @@ def _scan(text: str) -> list[_Node]:
     last_child: dict[int, tuple[int, int | None]] = {}   # parent → (rank, value) of last child
     last_value: dict[int, int] = {}                       # rank → last value seen anywhere
     child_rank: dict[int, int] = {}                       # parent rank → rank of its children
-    for line in _LINE.finditer(text):
-        match = _MARKER.match(text, line.start(), line.end())
-        if match is None:
+    lines = _marker_lines(text)
+    bare = _bare_headings(text, lines)
+    bare_seen = 0
+    for i, (match, start, _) in enumerate(lines):
+        if i in bare:
+            bare_seen += 1
+            rank, value = BARE_RANK, bare_seen
+            number, marker, m_start, after = f"h{value}", "", start, start
+        elif match is not None:
+            kind = next(k for k in _RANK if match.group(k) is not None)
+            rank = _RANK[kind]
+            number, value = _component(kind, match.group(kind))
+            marker, m_start, after = match.group("m"), match.start("m"), match.end()
+            if kind in _CHAPTER_WORD:
+                number = marker                           # 第一部分 / 第一篇 as printed
+        else:
             continue
-        kind = next(k for k in _RANK if match.group(k) is not None)
-        rank = _RANK[kind]
-        number, value = _component(kind, match.group(kind))
         while stack and nodes[stack[-1]].rank >= rank:
             stack.pop()
         parent = stack[-1] if stack else -1
         prefix = nodes[parent].path + "/" if parent >= 0 else ""
-        node = _Node(rank, number, value, match.group("m"), match.start("m"), match.end(),
+        node = _Node(rank, number, value, marker, m_start, after,
                      parent, prefix + number, len(stack) + 1)
         _check(node, nodes, last_child, last_value, child_rank)
         nodes.append(node)
@@ -261,7 +411,7 @@ def _scan(text: str) -> list[_Node]:
 def _check(node: _Node, nodes: list[_Node], last_child: dict, last_value: dict,
            child_rank: dict) -> None:
     """Record skipped/repeated numbers and level jumps of ``node`` (never raises)."""
-    parent_rank = nodes[node.parent].rank if node.parent >= 0 else 0
+    parent_rank = nodes[node.parent].rank if node.parent >= 0 else _TOP
     expected_rank = child_rank.setdefault(parent_rank, node.rank)
     if expected_rank != node.rank:
         node.anomalies.append(
@@ -302,7 +452,7 @@ def _skip_title_line(text: str, pos: int, heading: str, bound: int) -> int:
     brk = _BREAK.search(text, pos, bound)
     if brk is None or not heading:
         return pos
-    if text[pos:brk.start()].strip().rstrip("。:：").strip() != heading:
+    if text[pos:brk.start()].strip().rstrip("。:：" + _HEAD_TRAIL).strip() != heading:
         return pos
     nxt = brk.start()
     while nxt < bound and text[nxt].isspace():
@@ -325,6 +475,15 @@ def _ancestor_headings(nodes: list[_Node], index: int) -> list[str]:
         chain.append(nodes[index].heading)
         index = nodes[index].parent
     return chain[::-1]
+
+
+def _section_count(nodes: list[_Node], index: int) -> int:
+    """How many of the node's ancestors (itself included) are sections (rank <= 1)."""
+    count = 0
+    while index >= 0:
+        count += nodes[index].rank <= BARE_RANK
+        index = nodes[index].parent
+    return count
 
 
 def _preamble_row(text: str, end: int) -> dict | None:
@@ -408,11 +567,12 @@ def parse_plan(text: str) -> pd.DataFrame:
             span_end = nodes[i + 1].start if i + 1 < len(nodes) else len(text)
             start, end = _trim(text, span_start, span_end)
             headings = _ancestor_headings(nodes, i)
+            sections = _section_count(nodes, i)
             parent = nodes[node.parent] if node.parent >= 0 else None
             rows.append({
                 "path": node.path, "level": node.depth, "number": node.number,
                 "marker": node.marker, "heading": node.heading,
-                "kind": unit_kind(headings), "start": start,
+                "kind": unit_kind(headings, sections), "start": start,
                 "body_start": min(max(node.body_start, start), end), "end": end,
                 "parent_path": parent.path if parent else "",
                 "parent_heading": parent.heading if parent else "",
