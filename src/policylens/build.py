@@ -8,6 +8,7 @@ and left out; the rest of the corpus still builds (exit status 1 then).
 from __future__ import annotations
 
 import argparse
+import bisect
 import sys
 import warnings
 from pathlib import Path
@@ -16,11 +17,8 @@ import pandas as pd
 
 from policylens import config
 from policylens.corpus import Corpus, build_corpus
-from policylens.io import write_csv
-
-#: Files written by :func:`build`, relative to the output folder.
-OUTPUTS = ("documents.csv", "cleaning_report.csv", "findings.csv", "offset_map.csv", "units.csv", "tasks.csv", "targets.csv", "topics.csv", "topic_selection.csv",
-           "topic_summary.csv", "task_topics.csv", "keyness.csv")
+from policylens.io import write_bytes_atomic, write_csv
+from policylens.schema import markdown
 
 
 def offset_runs(doc_id: str, offsets: list[int]) -> list[tuple[str, int, int, int]]:
@@ -41,10 +39,11 @@ def write_corpus(corpus: Corpus, out: Path) -> None:
     write_csv(corpus.findings_table().sort_values(["doc_id", "code"], kind="stable"), out / "findings.csv")
     runs = [run for doc_id in sorted(corpus.results) for run in offset_runs(doc_id, corpus.results[doc_id].offsets)]
     write_csv(pd.DataFrame(runs, columns=["doc_id", "clean_start", "raw_start", "length"]), out / "offset_map.csv")
-    from policylens.io import write_bytes_atomic
-
     for doc_id, result in sorted(corpus.results.items()):
         write_bytes_atomic(result.text.encode("utf-8") + b"\n", out / "clean" / f"{doc_id}.txt")
+    for stale in (out / "clean").glob("*.txt"):  # a document dropped from the manifest leaves no old text behind
+        if stale.stem not in corpus.results:
+            stale.unlink()
 
 
 def build_units(corpus: Corpus, progress: bool = False) -> tuple[pd.DataFrame, list[str]]:
@@ -79,8 +78,6 @@ def plan_year_for(row: pd.Series) -> int | None:
 
 def unit_path_at(units: pd.DataFrame, positions: pd.Series) -> list[str]:
     """Path of the unit whose span holds each offset ('' when none does)."""
-    import bisect
-
     starts, paths = units["start"].tolist(), units["path"].tolist()
     out = []
     for pos in positions:
@@ -121,14 +118,16 @@ def build_topics(tasks: pd.DataFrame) -> dict[str, pd.DataFrame]:
     }
 
 
-#: Columns of ``targets.csv``: doc_id, unit_path, unit_kind, domain, then ``targets.TARGET_COLUMNS``.
-def build_targets(corpus: Corpus, units: pd.DataFrame, tasks: pd.DataFrame | None) -> pd.DataFrame:
-    """``targets.csv``: every target of every plan, with the unit it stands in and that unit's domain."""
+def build_targets(corpus: Corpus, units: pd.DataFrame, tasks: pd.DataFrame) -> pd.DataFrame:
+    """``targets.csv``: every target of every plan, with the unit it stands in and that unit's domain.
+
+    Columns: doc_id, unit_path, unit_kind, domain, then ``targets.TARGET_COLUMNS``.
+    """
     from policylens.targets import TARGET_COLUMNS, extract_targets
 
     frames = []
     meta = corpus.documents.set_index("doc_id")
-    domains = {} if tasks is None else dict(zip(zip(tasks["doc_id"], tasks["path"]), tasks["domain"]))
+    domains = dict(zip(zip(tasks["doc_id"], tasks["path"]), tasks["domain"]))
     for doc_id in sorted(corpus.results):
         found = extract_targets(corpus.results[doc_id].text, plan_year_for(meta.loc[doc_id]))
         doc_units = units[units["doc_id"] == doc_id].sort_values("start")
@@ -164,9 +163,6 @@ def build(out: Path | None = None, raw_dir: Path | None = None, progress: bool =
         print("topics: fitting and choosing the number of topics 主题模型 …", file=sys.stderr)
     for name, table in build_topics(tasks).items():
         write_csv(table, out / name)
-    from policylens.io import write_bytes_atomic
-    from policylens.schema import markdown
-
     write_bytes_atomic(markdown().encode("utf-8"), out / "SCHEMA.md")
     return errors
 
