@@ -194,23 +194,26 @@ class TrackedText:
         return matched
 
 
-def _template_pieces(template: str, origins: list[int]) -> Callable[[re.Match[str]], list[tuple[str, int]]]:
-    """A ``sub`` callback for ``\\1``-style templates: group text keeps its origin."""
+def _template_pieces(template: str, origin: list[int]) -> Callable[[re.Match[str]], list[tuple[str, int]]]:
+    """A ``sub`` callback for ``\\1``-style templates: group text keeps its origin.
+
+    ``origin`` is the map of the text being matched; a literal character of the
+    template takes the position just after the group before it (or the match start).
+    """
     parts = re.split(r"\\(\d)", template)
 
     def build(m: re.Match[str]) -> list[tuple[str, int]]:
         out: list[tuple[str, int]] = []
-        anchor = origins[0][m.start()] if origins else m.start()  # type: ignore[index]
+        anchor = origin[m.start()]
         for i, part in enumerate(parts):
             if i % 2 == 0:
                 if part:
                     out.append((part, anchor))
-            else:
-                g = int(part)
-                start = m.start(g)
-                for k, ch in enumerate(m.group(g)):
-                    out.append((ch, origins[0][start + k]))  # type: ignore[index]
-                    anchor = origins[0][start + k] + 1  # type: ignore[index]
+                continue
+            start = m.start(int(part))
+            for k, ch in enumerate(m.group(int(part))):
+                out.append((ch, origin[start + k]))
+                anchor = origin[start + k] + 1
         return out
 
     return build
@@ -363,8 +366,7 @@ def clean(raw: str, rules: Iterable[Rule] | None = None) -> CleanResult:
         elif rule.kind == "delete":
             _record(hits, rule.id, rule.kind, tracked.sub(rule.pattern), rule.reason)
         else:
-            origins = [tracked.origin]
-            matched = tracked.sub(rule.pattern, _template_pieces(rule.replacement, origins))
+            matched = tracked.sub(rule.pattern, _template_pieces(rule.replacement, tracked.origin))
             _record(hits, rule.id, rule.kind, matched, rule.reason, removed=0)
     # whitespace: strip line edges, fold runs, drop blank lines
     tracked.sub(_WS_EDGE)
