@@ -129,6 +129,9 @@ class Rules:
     table_end_chars: str = ""
     table_label_stops: str = ""
     table_max_label: int = 40
+    horizon_units: frozenset[str] = frozenset()
+    horizon_gap: int = 20
+    horizon_not_after: str = ""
 
 
 @lru_cache(maxsize=4)
@@ -203,6 +206,9 @@ def load_rules(path: Path | None = None) -> Rules:
         table_end_chars=str(table.get("end_chars", "")),
         table_label_stops=str(table.get("label_stops", "")),
         table_max_label=int(table.get("max_label", 40)),
+        horizon_units=frozenset(raw.get("horizon", {}).get("units", [])),
+        horizon_gap=int(raw.get("horizon", {}).get("max_gap", 20)),
+        horizon_not_after=str(raw.get("horizon", {}).get("not_after", "")),
     )
 
 
@@ -975,6 +981,8 @@ def _drop_frames_and_baselines(t: str, cands: list[_Cand], rules: Rules) -> list
             if c.right_word in rules.frame_words and nxt.right_word not in rules.frame_words:
                 continue                             # (1年内有效减轻、3年内成效显著: two deadlines)
             left = t[c.clause_start:c.nstart]
+            if _is_horizon(t, c, nxt, left, rules):
+                continue                             # 五年招聘特岗教师1.5万名: the years frame the count
             if (rules.baseline_from and any(ch in left for ch in rules.baseline_from)
                     and rules.baseline_to_re.match(t, c.rend, nxt.nstart)):
                 continue
@@ -982,10 +990,30 @@ def _drop_frames_and_baselines(t: str, cands: list[_Cand], rules: Rules) -> list
     return keep
 
 
-def _sentence_start(t: str, pos: int) -> int:
+def _is_horizon(t: str, c: _Cand, nxt: _Cand, left: str, rules: Rules) -> bool:
+    """A bare duration that opens a verb phrase whose quantity follows in the clause.
+
+    三年新建、改扩建幼儿园15所, 五年招聘特岗教师1.5万名: the years are the plan
+    horizon of the count, not a target (see ``horizon`` in target_rules.yaml).
+    A duration with a comparator (不少于3年, 两年内) or a suffix (3年以上) stays.
+    """
+    if c.unit not in rules.horizon_units or c.value is None or c.right_word or c.approx:
+        return False
+    if nxt.nstart - c.nend > rules.horizon_gap or c.nend >= len(t):
+        return False
+    follow = t[c.nend]
+    if not ("\u4e00" <= follow <= "\u9fff") or follow in rules.horizon_not_after:
+        return False
+    if any(ch in _CLAUSE_BREAKS for ch in t[c.nend:nxt.nstart]):
+        return False
+    stripped = left.rstrip()
+    return not any(stripped.endswith(word) for word, _cmp, _adj in rules.left)
+
+
+def _sentence_start(t: str, pos: int, stops: str = "。!?！？;；\n") -> int:
     lo = max(0, pos - _SENTENCE_WINDOW)
     for j in range(pos - 1, lo - 1, -1):
-        if t[j] in "。!?！？;；\n":
+        if t[j] in stops:
             return j + 1
     return lo
 
@@ -1052,8 +1080,11 @@ def _drop_past(t: str, cands: list[_Cand], rules: Rules, years: list[tuple[int, 
         sent = t[s_lo:c.nstart]
         if _forecast(sent, rules):
             continue
+        # the future cue of 累计 may stand earlier in the full sentence, before a ;
+        # (到2027年,…达到90%;累计新增名师200名)
         if any(cue in sent for cue in rules.achieved_unless_future) and not (
-                rules.future_re.search(sent) or re.search(r"不少于|不低于|至少", clause)):
+                rules.future_re.search(t, _sentence_start(t, c.nstart, stops="。!?！？\n"), c.nstart)
+                or re.search(r"不少于|不低于|至少", clause)):
             continue
         if _retrospective_sentence(sent, rules):
             continue

@@ -15,7 +15,9 @@ work key points, None for multi-year plans.
 ``--set external`` scores the developer-written excerpts of plans that are NOT
 in the corpus (``tests/data/targets_external.csv``: other cities, counties and
 provinces, 十四五 plans, 2024–2025 要点, action plans), with the same matching;
-each excerpt is one document. By default both sets are printed, the founding
+each excerpt is one document. ``--set plans`` scores whole scraped plan
+documents (``tests/data/targets_plans/``: title, chrome, outline, long
+paragraphs), annotated before the extractor was run on them. By default all sets are printed, the founding
 gold first. The external set is synthetic, not official gold: it measures
 generalization, it does not replace the gold.
 """
@@ -38,6 +40,9 @@ ANNUAL_TYPES = frozenset({"annual_plan", "work_key_points"})
 EXTERNAL_SET = config.ROOT / "tests" / "data" / "targets_external.csv"
 #: Harder excerpts annotated before the extractor was run on them (batch blind-2).
 BLIND_SET = config.ROOT / "tests" / "data" / "targets_blind.csv"
+#: Whole plan documents as a web scrape gives them (title, chrome, outline, 保障措施),
+#: annotated before the extractor was run on them: ``*.txt``, ``manifest.csv``, ``expected.csv``.
+PLANS_DIR = config.ROOT / "tests" / "data" / "targets_plans"
 
 
 def plan_years(manifest: Any = None) -> dict[str, int | None]:
@@ -292,6 +297,62 @@ def evaluate_blind(extract: Callable[[str, int | None], pd.DataFrame] = extract_
     return evaluate_external(extract, path=BLIND_SET)
 
 
+def load_plans(directory: Any = None) -> tuple[dict[str, str], dict[str, int | None], pd.DataFrame]:
+    """The plans set: (file → normalized text, file → plan_year, expected records).
+
+    Texts are raw scrapes (full-width punctuation and digits); they and the
+    expected quotes are normalized with :func:`policylens.normalize.normalize`,
+    as any text from outside the corpus is.
+    """
+    from policylens.normalize import normalize
+
+    folder = PLANS_DIR if directory is None else directory
+    manifest = pd.read_csv(folder / "manifest.csv", dtype=str, keep_default_na=False, encoding="utf-8")
+    texts: dict[str, str] = {}
+    years: dict[str, int | None] = {}
+    for row in manifest.itertuples():
+        texts[row.file] = normalize((folder / f"{row.file}.txt").read_text(encoding="utf-8-sig")).text
+        years[row.file] = int(row.plan_year) if row.plan_year.strip() else None
+    gold = pd.read_csv(folder / "expected.csv", dtype=str, keep_default_na=False, encoding="utf-8")
+    gold.insert(0, "doc_id", gold["file"])
+    gold["quote"] = [normalize(q).text for q in gold["quote"]]
+    for col in ("value", "value_low", "value_high"):
+        gold[col] = pd.to_numeric(gold[col].replace("", None), errors="coerce")
+    gold["target_year"] = pd.to_numeric(gold["target_year"].replace("", None), errors="coerce").astype("Int64")
+    return texts, years, gold
+
+
+def evaluate_plans(extract: Callable[[str, int | None], pd.DataFrame] = extract_targets,
+                   directory: Any = None) -> dict[str, Any]:
+    """Run the extractor on every whole plan document of the plans set; figures as :func:`evaluate`."""
+    texts, years, gold = load_plans(directory)
+    results = []
+    for doc_id in sorted(texts):
+        pred = extract(texts[doc_id], years[doc_id])
+        results.append(match_document(doc_id, texts[doc_id], gold[gold["doc_id"] == doc_id], pred))
+    rows = []
+    for r in results:
+        p, rec, f = _prf(r.tp, r.n_pred, r.n_gold)
+        rows.append({"doc_id": r.doc_id, "gold": r.n_gold, "pred": r.n_pred, "tp": r.tp,
+                     "precision": p, "recall": rec, "f1": f})
+    tp = sum(r.tp for r in results)
+    n_pred = sum(r.n_pred for r in results)
+    n_gold = sum(r.n_gold for r in results)
+    p, rec, f = _prf(tp, n_pred, n_gold)
+    rows.append({"doc_id": f"overall ({len(texts)} documents)", "gold": n_gold, "pred": n_pred, "tp": tp,
+                 "precision": p, "recall": rec, "f1": f})
+    overlap = sum(r.overlap_matched for r in results)
+    return {
+        "source": "plans set targets_plans/ (whole scraped plan documents, annotated blind)",
+        "table": pd.DataFrame(rows),
+        "precision": p, "recall": rec, "f1": f,
+        "field_accuracy": tp / overlap if overlap else 1.0,
+        "overlap_matched": overlap,
+        "year_accuracy": sum(r.year_right for r in results) / tp if tp else 1.0,
+        "results": results,
+    }
+
+
 def _fmt(rec: dict[str, Any]) -> str:
     if not pd.isna(rec.get("value_low")):
         num = f"{rec['value_low']:g}-{rec['value_high']:g}"
@@ -337,8 +398,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="figures only, no lists of misses and false alarms")
     parser.add_argument("--min-f1", type=float, default=None,
                         help="exit 1 when the overall F1 of any evaluated set is below this")
-    parser.add_argument("--set", choices=("gold", "external", "blind", "all"), default="all",
-                        help="founding-corpus gold, the external excerpts, the blind excerpts, or all (default)")
+    parser.add_argument("--set", choices=("gold", "external", "blind", "plans", "all"), default="all",
+                        help="founding-corpus gold, the external excerpts, the blind excerpts, the whole plan "
+                             "documents, or all (default)")
     args = parser.parse_args(argv)
     failed = False
     runs = []
@@ -348,6 +410,8 @@ def main(argv: list[str] | None = None) -> int:
         runs.append(evaluate_external)
     if args.set in ("blind", "all"):
         runs.append(evaluate_blind)
+    if args.set in ("plans", "all"):
+        runs.append(evaluate_plans)
     for k, run in enumerate(runs):
         figures = run()
         if k:
