@@ -15,7 +15,9 @@ the education ``level``. :class:`TaskCoder` combines
 
 The rules decide alone when they are clear (enough cue weight and a clear margin);
 otherwise the rule shares and the model probabilities are blended. With no cue
-at all and a model guess barely above chance the task is ``other``. (On items
+at all and a model guess barely above chance the task is ``other``; ``other`` also
+scores by rule when the codebook gives it positive cues (the bureau's duties outside
+education: 驻村, 文明城市 ...), but is never a secondary domain. (On items
 where the rules are not clear, the rules' top domain was right far more often
 than the model's -- 0.88 vs 0.41 on the external development set -- so the
 model stays a tie-breaker rather than getting more say.) The
@@ -230,7 +232,9 @@ def parse_codebook(data: Any) -> Codebook:
             _weight(scoring[key], f"scoring {key!r}")
     params = {k: float(scoring[k]) for k in _SCORING_KEYS}
     params.update({k: float(scoring.get(k, default)) for k, default in _OPTIONAL_SCORING.items()})
-    for key in ("generic_heading_cues", "staff_nouns"):
+    if "text_share_weight" in rules:
+        _weight(rules["text_share_weight"], "rules 'text_share_weight'")
+    for key in ("generic_heading_cues", "staff_nouns", "across_level_cues"):
         value = rules.get(key, [])
         if not isinstance(value, list) or not all(isinstance(t, str) and t.strip() for t in value):
             raise CodebookError(f"rules {key}: must be a list of non-empty terms")
@@ -351,7 +355,10 @@ class CueRules:
         self.book = book
         self.heading_weight = heading_weight
         self.body_cap = body_cap
-        self.codes = [c for c in book.codes if c != OTHER]
+        # `other` is scored only when the codebook gives it positive cues (duties outside
+        # education: 驻村, 文明城市 ...); its weight-0 entries are masks
+        other_cued = any(w.get(OTHER, 0.0) > 0 for w in book.cues.values())
+        self.codes = [c for c in book.codes if c != OTHER or other_cued]
         terms = sorted(set(book.cues) | set(book.level_cues), key=lambda t: (-len(t), t))
         self._pattern = re.compile("|".join(re.escape(t) for t in terms))
         rules = book.rules
@@ -367,6 +374,8 @@ class CueRules:
         self.admission_levels = list(rules.get("admission_levels", []))
         self.admission_ratio = float(rules.get("admission_ratio", 0.5))
         self.generic_heading = set(rules.get("generic_heading_cues", []))
+        self.across_levels = set(rules.get("across_level_cues", ["全面改薄", "改薄", "布局规划", "布局调整", "教育设施"]))
+        self.share_weight = float(rules.get("text_share_weight", 0.0))
         staff = sorted(rules.get("staff_nouns", []), key=lambda t: (-len(t), t))
         self._staff_after = re.compile("的?(?:" + "|".join(map(re.escape, staff)) + ")") if staff else None
 
@@ -412,6 +421,8 @@ class CueRules:
             for term, n in hits.items():
                 for lv, w in self.book.level_cues.get(term, {}).items():
                     level_scores[lv] = level_scores.get(lv, 0.0) + w * factor * (n if factor != 1.0 else min(n, self.body_cap))
+        if self.share_weight > 0:
+            self._add_text_share(scores, body)
         res = RuleResult(scores, hh, bh, notes, forced, level_scores, heading)
         self._rule_build_for_level(res)
         self._rule_higher_vocational(res)
@@ -421,6 +432,26 @@ class CueRules:
         self._rule_double_reduction(res)
         self._rule_heading_tiebreak(res)
         return res
+
+    def _add_text_share(self, scores: dict[str, float], body: str) -> None:
+        """"The primary domain is the one that takes most of its text": each body sentence
+        (split at 。；！？) goes to the domain its cues favour, and a domain gains
+        ``text_share_weight`` × the share of body characters in its sentences."""
+        sentences = [s for s in re.split(r"[。；;！？!?]", body) if s.strip()]
+        total = sum(len(s) for s in sentences)
+        if total <= 0:
+            return
+        chars: Counter = Counter()
+        for sent in sentences:
+            hits = self._hits(sent)
+            local = {c: sum(self.book.cues.get(t, {}).get(c, 0.0) * n for t, n in hits.items()) for c in self.codes}
+            best = max(local.values()) if local else 0.0
+            winners = [c for c, v in local.items() if v == best]
+            if best > 0 and len(winners) == 1:
+                chars[winners[0]] += len(sent)
+        for c, n in chars.items():
+            if scores.get(c, 0.0) > 0:
+                scores[c] += self.share_weight * n / total
 
     def _heading_score(self, res: RuleResult, domain: str, skip: Iterable[str] = ()) -> float:
         skip = set(skip)
@@ -537,7 +568,7 @@ class CueRules:
         level_head = [d for d in self.level_domains
                       if any(self.book.cues.get(t, {}).get(d, 0) >= 2 for t in res.heading_hits)]
         infra = scores.get("infrastructure", 0.0)
-        across = any(t in res.heading_hits for t in ("全面改薄", "改薄", "布局规划", "布局调整", "教育设施"))
+        across = any(t in res.heading_hits for t in self.across_levels)
         if across:
             return
         top, top_score, _ = res.top()
@@ -729,7 +760,7 @@ class TaskCoder(BaseEstimator, ClassifierMixin, TransformerMixin):
                 out.append(d)
         threshold = max(sc["secondary_min"], sc["secondary_ratio"] * top_score)
         for d, s in sorted(res.scores.items(), key=lambda kv: (-kv[1], kv[0])):
-            if d != domain and d not in out and s >= threshold:
+            if d != domain and d != OTHER and d not in out and s >= threshold:
                 out.append(d)
         return out[: int(sc["max_secondary"])]
 
