@@ -160,6 +160,39 @@ def _prf(tp: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
     return p, r, f
 
 
+def _row(label: str, results: list[DocResult]) -> dict[str, Any]:
+    """One table row: counts and precision/recall/F1 summed over ``results``."""
+    tp = sum(r.tp for r in results)
+    n_pred = sum(r.n_pred for r in results)
+    n_gold = sum(r.n_gold for r in results)
+    p, rec, f = _prf(tp, n_pred, n_gold)
+    return {"doc_id": label, "gold": n_gold, "pred": n_pred, "tp": tp, "precision": p, "recall": rec, "f1": f}
+
+
+def _run(extract: Callable[[str, int | None], pd.DataFrame], texts: dict[str, str],
+         years: dict[str, int | None], gold: pd.DataFrame, doc_ids: Iterable[str]) -> list[DocResult]:
+    """Extract and match every document."""
+    return [match_document(d, texts[d], gold[gold["doc_id"] == d], extract(texts[d], years.get(d)))
+            for d in doc_ids]
+
+
+def _figures(source: str, results: list[DocResult], rows: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+    """The figures dict shared by every set: table, overall P/R/F1, field and year accuracy."""
+    overall = _row("overall", results)
+    tp = overall["tp"]
+    overlap = sum(r.overlap_matched for r in results)
+    return {
+        "source": source,
+        "table": pd.DataFrame(rows),
+        "precision": overall["precision"], "recall": overall["recall"], "f1": overall["f1"],
+        "field_accuracy": tp / overlap if overlap else 1.0,
+        "overlap_matched": overlap,
+        "year_accuracy": sum(r.year_right for r in results) / tp if tp else 1.0,
+        **extra,
+        "results": results,
+    }
+
+
 def evaluate(extract: Callable[[str, int | None], pd.DataFrame] = extract_targets,
              texts: dict[str, str] | None = None) -> dict[str, Any]:
     """Run the extractor on every gold document; return per-document and overall figures."""
@@ -168,32 +201,9 @@ def evaluate(extract: Callable[[str, int | None], pd.DataFrame] = extract_target
     else:
         source = "given texts"
     gold = load_gold_targets()
-    years = plan_years()
-    results = []
-    for doc_id in sorted(gold["doc_id"].unique()):
-        pred = extract(texts[doc_id], years.get(doc_id))
-        results.append(match_document(doc_id, texts[doc_id], gold[gold["doc_id"] == doc_id], pred))
-    rows = []
-    for r in results:
-        p, rec, f = _prf(r.tp, r.n_pred, r.n_gold)
-        rows.append({"doc_id": r.doc_id, "gold": r.n_gold, "pred": r.n_pred, "tp": r.tp,
-                     "precision": p, "recall": rec, "f1": f})
-    tp = sum(r.tp for r in results)
-    n_pred = sum(r.n_pred for r in results)
-    n_gold = sum(r.n_gold for r in results)
-    p, rec, f = _prf(tp, n_pred, n_gold)
-    rows.append({"doc_id": "overall", "gold": n_gold, "pred": n_pred, "tp": tp,
-                 "precision": p, "recall": rec, "f1": f})
-    overlap = sum(r.overlap_matched for r in results)
-    return {
-        "source": source,
-        "table": pd.DataFrame(rows),
-        "precision": p, "recall": rec, "f1": f,
-        "field_accuracy": tp / overlap if overlap else 1.0,
-        "overlap_matched": overlap,
-        "year_accuracy": sum(r.year_right for r in results) / tp if tp else 1.0,
-        "results": results,
-    }
+    results = _run(extract, texts, plan_years(), gold, sorted(gold["doc_id"].unique()))
+    rows = [_row(r.doc_id, [r]) for r in results] + [_row("overall", results)]
+    return _figures(source, results, rows)
 
 
 def load_external(path: Any = None) -> tuple[dict[str, str], dict[str, int | None], pd.DataFrame]:
@@ -243,53 +253,20 @@ def evaluate_external(extract: Callable[[str, int | None], pd.DataFrame] = extra
             if exp_rows[j]["indicator_id"]:
                 id_total += 1
                 id_right += preds[i]["indicator_id"] == exp_rows[j]["indicator_id"]
-    tp = sum(r.tp for r in results)
-    n_pred = sum(r.n_pred for r in results)
-    n_gold = sum(r.n_gold for r in results)
-    p, rec, f = _prf(tp, n_pred, n_gold)
-    styles = (pd.read_csv(path or EXTERNAL_SET, dtype=str, keep_default_na=False, encoding="utf-8")
-              .drop_duplicates("excerpt_id").set_index("excerpt_id")["source_style"])
-    by_style: dict[str, list[int]] = {}
-    for r in results:
-        acc = by_style.setdefault(styles[r.doc_id], [0, 0, 0])
-        acc[0] += r.tp
-        acc[1] += r.n_pred
-        acc[2] += r.n_gold
+    meta = (pd.read_csv(path or EXTERNAL_SET, dtype=str, keep_default_na=False, encoding="utf-8")
+            .drop_duplicates("excerpt_id").set_index("excerpt_id"))
     rows = []
-    for style, (s_tp, s_pred, s_gold) in sorted(by_style.items()):
-        sp, sr, sf = _prf(s_tp, s_pred, s_gold)
-        rows.append({"doc_id": style, "gold": s_gold, "pred": s_pred, "tp": s_tp,
-                     "precision": sp, "recall": sr, "f1": sf})
-    batches = (pd.read_csv(path or EXTERNAL_SET, dtype=str, keep_default_na=False, encoding="utf-8")
-               .drop_duplicates("excerpt_id").set_index("excerpt_id").get("batch"))
-    if batches is not None:
-        by_batch: dict[str, list[int]] = {}
-        for r in results:
-            acc = by_batch.setdefault(batches[r.doc_id], [0, 0, 0, 0])
-            acc[0] += r.tp
-            acc[1] += r.n_pred
-            acc[2] += r.n_gold
-            acc[3] += 1
-        for batch, (b_tp, b_pred, b_gold, b_n) in sorted(by_batch.items()):
-            bp, br, bf = _prf(b_tp, b_pred, b_gold)
-            rows.append({"doc_id": f"batch {batch} ({b_n} excerpts)", "gold": b_gold, "pred": b_pred, "tp": b_tp,
-                         "precision": bp, "recall": br, "f1": bf})
-    rows.append({"doc_id": f"overall ({len(texts)} excerpts)", "gold": n_gold, "pred": n_pred, "tp": tp,
-                 "precision": p, "recall": rec, "f1": f})
-    overlap = sum(r.overlap_matched for r in results)
-    return {
-        "source": f"{'external' if path is None else 'excerpt'} set "
-                  f"{EXTERNAL_SET.name if path is None else getattr(path, 'name', path)} (synthetic, by source style)",
-        "table": pd.DataFrame(rows),
-        "precision": p, "recall": rec, "f1": f,
-        "field_accuracy": tp / overlap if overlap else 1.0,
-        "overlap_matched": overlap,
-        "year_accuracy": sum(r.year_right for r in results) / tp if tp else 1.0,
-        "indicator_id_accuracy": id_right / id_total if id_total else 1.0,
-        "indicator_id_total": id_total,
-        "results": results,
-        "texts": texts,
-    }
+    for style in sorted(set(meta["source_style"])):
+        rows.append(_row(style, [r for r in results if meta.loc[r.doc_id, "source_style"] == style]))
+    if "batch" in meta.columns:
+        for batch in sorted(set(meta["batch"])):
+            part = [r for r in results if meta.loc[r.doc_id, "batch"] == batch]
+            rows.append(_row(f"batch {batch} ({len(part)} excerpts)", part))
+    rows.append(_row(f"overall ({len(texts)} excerpts)", results))
+    source = (f"{'external' if path is None else 'excerpt'} set "
+              f"{EXTERNAL_SET.name if path is None else getattr(path, 'name', path)} (synthetic, by source style)")
+    return _figures(source, results, rows, indicator_id_accuracy=id_right / id_total if id_total else 1.0,
+                    indicator_id_total=id_total, texts=texts)
 
 
 def evaluate_blind(extract: Callable[[str, int | None], pd.DataFrame] = extract_targets) -> dict[str, Any]:
@@ -326,31 +303,9 @@ def evaluate_plans(extract: Callable[[str, int | None], pd.DataFrame] = extract_
                    directory: Any = None) -> dict[str, Any]:
     """Run the extractor on every whole plan document of the plans set; figures as :func:`evaluate`."""
     texts, years, gold = load_plans(directory)
-    results = []
-    for doc_id in sorted(texts):
-        pred = extract(texts[doc_id], years[doc_id])
-        results.append(match_document(doc_id, texts[doc_id], gold[gold["doc_id"] == doc_id], pred))
-    rows = []
-    for r in results:
-        p, rec, f = _prf(r.tp, r.n_pred, r.n_gold)
-        rows.append({"doc_id": r.doc_id, "gold": r.n_gold, "pred": r.n_pred, "tp": r.tp,
-                     "precision": p, "recall": rec, "f1": f})
-    tp = sum(r.tp for r in results)
-    n_pred = sum(r.n_pred for r in results)
-    n_gold = sum(r.n_gold for r in results)
-    p, rec, f = _prf(tp, n_pred, n_gold)
-    rows.append({"doc_id": f"overall ({len(texts)} documents)", "gold": n_gold, "pred": n_pred, "tp": tp,
-                 "precision": p, "recall": rec, "f1": f})
-    overlap = sum(r.overlap_matched for r in results)
-    return {
-        "source": "plans set targets_plans/ (whole scraped plan documents, annotated blind)",
-        "table": pd.DataFrame(rows),
-        "precision": p, "recall": rec, "f1": f,
-        "field_accuracy": tp / overlap if overlap else 1.0,
-        "overlap_matched": overlap,
-        "year_accuracy": sum(r.year_right for r in results) / tp if tp else 1.0,
-        "results": results,
-    }
+    results = _run(extract, texts, years, gold, sorted(texts))
+    rows = [_row(r.doc_id, [r]) for r in results] + [_row(f"overall ({len(texts)} documents)", results)]
+    return _figures("plans set targets_plans/ (whole scraped plan documents, annotated blind)", results, rows)
 
 
 def _fmt(rec: dict[str, Any]) -> str:
