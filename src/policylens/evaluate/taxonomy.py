@@ -201,6 +201,22 @@ def _print_report(pred: pd.DataFrame, summary: pd.DataFrame, errors: bool) -> No
             print(f"{r.doc_id} {r.path} {r.heading}: gold {r.gold}, got {r.pred_blend} | {r.evidence_blend}")
 
 
+_NOISY = "traditional|full-width|no heading|web text"
+
+
+def _noise_splits(pred: pd.DataFrame) -> tuple[tuple[str, pd.DataFrame], ...]:
+    """Noisy variants (Traditional, full-width, no heading, web text) against clean items."""
+    noisy = pred["note"].str.contains(_NOISY, regex=True)
+    return ("noisy variants", pred[noisy]), ("clean items", pred[~noisy])
+
+
+def _tranche_splits(pred: pd.DataFrame) -> tuple[tuple[str, pd.DataFrame], ...]:
+    """The blind set's tranche scored before tuning against the fresh check written after it."""
+    fresh = pred["note"].str.contains("tranche 2", regex=False)
+    return (("tranche 1 (scored once before tuning: 0.971)", pred[~fresh]),
+            ("tranche 2 (fresh check after tuning)", pred[fresh]))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print the LOCO and/or external report; exit 1 when an acceptance threshold is missed."""
     parser = argparse.ArgumentParser(prog="python -m policylens.evaluate taxonomy", description=__doc__.split("\n")[0])
@@ -231,65 +247,35 @@ def main(argv: list[str] | None = None) -> int:
               f"{'PASS' if passed else 'FAIL'}")
         ok = ok and passed
 
-    if args.set in ("external", "all"):
-        ext = external_predictions()
-        summary = summary_table(ext, by_doc=False)
-        if args.set == "all":
-            print("\n" + "=" * 78 + "\n")
-        print(f"Task taxonomy: external development set ({len(ext)} developer-written synthetic items "
-              f"from plans outside the corpus, {ext['gold'].nunique()} domains; not official gold)")
-        print(f"source: {EXTERNAL_PATH.relative_to(config.ROOT) if EXTERNAL_PATH.is_relative_to(config.ROOT) else EXTERNAL_PATH.name}; "
-              "coder fitted on the whole founding corpus\n")
-        _print_report(ext, summary, args.errors)
-        noisy = ext["note"].str.contains("traditional|full-width|no heading|web text", regex=True)
-        for name, part in (("noisy variants", ext[noisy]), ("clean items", ext[~noisy])):
-            s = scores(part["gold"], part["pred_blend"])
-            print(f"{name}: n {s['n']}, accuracy {s['accuracy']:.3f}")
-        overall = summary.iloc[0]
-        passed = overall["blend_accuracy"] >= args.min_external_accuracy
-        print(f"\nexternal acceptance (accuracy >= {args.min_external_accuracy}): {'PASS' if passed else 'FAIL'}")
-        ok = ok and passed
-
-    if args.set in ("blind", "all"):
-        blind = load_blind()
-        pred = external_predictions(blind)
+    source = EXTERNAL_PATH.relative_to(config.ROOT) if EXTERNAL_PATH.is_relative_to(config.ROOT) else EXTERNAL_PATH.name
+    synthetic_sets = (  # name, loader, threshold, splits, title ({n} items, {k} domains), source
+        ("external", load_external, args.min_external_accuracy, _noise_splits,
+         "Task taxonomy: external development set ({n} developer-written synthetic items "
+         "from plans outside the corpus, {k} domains; not official gold)", source),
+        ("blind", load_blind, args.min_blind_accuracy, _tranche_splits,
+         "Task taxonomy: blind set ({n} harder developer-written items, {k} "
+         "domains; gold coded from the codebook before the coder was run; reported separately)", BLIND_PATH.name),
+        ("plans", load_plans, args.min_plans_accuracy, _noise_splits,
+         "Task taxonomy: plans set ({n} items in the register of real plans, "
+         "{k} domains; coded from the codebook before the coder was read; first honest run 0.935)", PLANS_PATH.name),
+    )
+    for name, loader, threshold, splits, title, origin in synthetic_sets:
+        if args.set not in (name, "all"):
+            continue
+        pred = external_predictions(loader())
         summary = summary_table(pred, by_doc=False)
         if args.set == "all":
             print("\n" + "=" * 78 + "\n")
-        print(f"Task taxonomy: blind set ({len(pred)} harder developer-written items, {pred['gold'].nunique()} "
-              "domains; gold coded from the codebook before the coder was run; reported separately)")
-        print(f"source: {BLIND_PATH.name}; coder fitted on the whole founding corpus\n")
+        print(title.format(n=len(pred), k=pred["gold"].nunique()))
+        print(f"source: {origin}; coder fitted on the whole founding corpus\n")
         _print_report(pred, summary, args.errors)
-        fresh = pred["note"].str.contains("tranche 2", regex=False)
-        for name, part in (("tranche 1 (scored once before tuning: 0.971)", pred[~fresh]),
-                           ("tranche 2 (fresh check after tuning)", pred[fresh])):
+        for label, part in splits(pred):
             if len(part):
                 s = scores(part["gold"], part["pred_blend"])
-                print(f"{name}: n {s['n']}, accuracy {s['accuracy']:.3f}, macro-F1 {s['macro_f1']:.3f}, "
-                      f"kappa {s['kappa']:.3f}")
-        overall = summary.iloc[0]
-        passed = overall["blend_accuracy"] >= args.min_blind_accuracy
-        print(f"\nblind acceptance (accuracy >= {args.min_blind_accuracy}): {'PASS' if passed else 'FAIL'}")
-        ok = ok and passed
-
-    if args.set in ("plans", "all"):
-        plans = load_plans()
-        pred = external_predictions(plans)
-        summary = summary_table(pred, by_doc=False)
-        if args.set == "all":
-            print("\n" + "=" * 78 + "\n")
-        print(f"Task taxonomy: plans set ({len(pred)} items in the register of real plans, "
-              f"{pred['gold'].nunique()} domains; coded from the codebook before the coder was read; "
-              "first honest run 0.935)")
-        print(f"source: {PLANS_PATH.name}; coder fitted on the whole founding corpus\n")
-        _print_report(pred, summary, args.errors)
-        noisy = pred["note"].str.contains("traditional|full-width|no heading|web text", regex=True)
-        for name, part in (("noisy variants", pred[noisy]), ("clean items", pred[~noisy])):
-            s = scores(part["gold"], part["pred_blend"])
-            print(f"{name}: n {s['n']}, accuracy {s['accuracy']:.3f}")
-        overall = summary.iloc[0]
-        passed = overall["blend_accuracy"] >= args.min_plans_accuracy
-        print(f"\nplans acceptance (accuracy >= {args.min_plans_accuracy}): {'PASS' if passed else 'FAIL'}")
+                extra = f", macro-F1 {s['macro_f1']:.3f}, kappa {s['kappa']:.3f}" if splits is _tranche_splits else ""
+                print(f"{label}: n {s['n']}, accuracy {s['accuracy']:.3f}{extra}")
+        passed = summary.iloc[0]["blend_accuracy"] >= threshold
+        print(f"\n{name} acceptance (accuracy >= {threshold}): {'PASS' if passed else 'FAIL'}")
         ok = ok and passed
     return 0 if ok else 1
 
