@@ -29,7 +29,8 @@ notebooks: $(STAMP) ## Re-execute every notebook in place and write reports/figu
 
 reproduce: data notebooks ## Reproduce everything: data/processed, notebooks, figures
 
-test: $(STAMP) ## Run the whole test suite (unit tests + nbval over notebooks/)
+test: $(STAMP) ## Run the whole test suite (ruff, unit tests + nbval over notebooks/)
+	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest --nbval --nbval-current-env
 
 # Jupyter refuses to run as root unless told; containers often are root.

@@ -45,7 +45,7 @@ def test_unreadable_files_give_a_clear_error(tmp_path, capsys):
     code, _, err = run(["targets", str(missing)], capsys)
     assert code == 2 and "missing.txt" in err
     bad = tmp_path / "bad.txt"
-    bad.write_bytes("第一行\n".encode("utf-8") + b"\x81\x30\xff\xfe caf\xe9" * 10)
+    bad.write_bytes("第一行\n".encode() + b"\x81\x30\xff\xfe caf\xe9" * 10)
     code, _, err = run(["targets", str(bad)], capsys)
     assert code == 2 and "bad.txt:2" in err and "GB18030" in err
     binary = tmp_path / "scan.txt"

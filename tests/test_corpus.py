@@ -10,8 +10,18 @@ from pathlib import Path
 import pytest
 
 from policylens import config
-from policylens.corpus import (CorpusError, ManifestError, build_corpus, clean, clean_text, decode_bytes,
-                               find_inconsistencies, load_corpus, load_rules, read_manifest, read_raw)
+from policylens.corpus import (
+    CorpusError,
+    ManifestError,
+    build_corpus,
+    clean,
+    clean_text,
+    find_inconsistencies,
+    load_corpus,
+    load_rules,
+    read_manifest,
+    read_raw,
+)
 
 SAMPLE = "（一）推进全面从严治党，构建教育系统党建工作新格局\n1．强化思想引领。全市学前三年幼儿入园率达到９４％。"
 CHROME = re.compile(r"您现在的位置|发布时间|发布日期|来源:|ICP备|公网安备|网站标识码|友情链接|设为首页|总访问量|"
@@ -54,7 +64,7 @@ def test_binary_file_is_a_clear_error(tmp_path):
 
 def test_unknown_encoding_names_file_and_line(tmp_path):
     path = tmp_path / "latin.txt"
-    path.write_bytes("第一行\n第二行\n".encode("utf-8") + b"\xff\xfe\xfd\x80\x81 caf\xe9\n")
+    path.write_bytes("第一行\n第二行\n".encode() + b"\xff\xfe\xfd\x80\x81 caf\xe9\n")
     with pytest.raises(CorpusError, match=r"latin\.txt:3: unknown encoding"):
         read_raw(path)
 

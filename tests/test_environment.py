@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import re
-import tomllib
 
+import tomllib
 import yaml
 
 from policylens import config
@@ -34,7 +34,7 @@ def _environment() -> dict[str, str]:
                     continue
                 name, _, version = spec.partition("==")
                 pins[_norm(name)] = version
-        elif not dep.startswith(("python", "pip")):
+        elif dep.partition("=")[0] not in ("python", "pip"):
             name, _, version = dep.partition("=")
             pins[_norm(name)] = version
     return pins

@@ -10,8 +10,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from policylens import figures, plots  # noqa: E402
-from policylens import config  # noqa: E402
+from policylens import (  # noqa: E402
+    config,  # noqa: E402
+    figures,
+    plots,
+)
 from policylens.io import read_csv  # noqa: E402
 
 

@@ -8,11 +8,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policylens.evaluate.structure import (evaluate, evaluate_synthetic, load_synthetic,
-                                           load_texts, mismatches, parse_corpus)
+from policylens.evaluate.structure import (
+    evaluate,
+    evaluate_synthetic,
+    load_synthetic,
+    load_texts,
+    mismatches,
+    parse_corpus,
+)
 from policylens.normalize import normalize
-from policylens.structure import (UNIT_COLUMNS, StructureWarning, cn_to_int, find_anomalies,
-                                  parse_outline, parse_plan)
+from policylens.structure import UNIT_COLUMNS, StructureWarning, cn_to_int, find_anomalies, parse_outline, parse_plan
 
 # Real lines of the corpus (shortened bodies).
 BAOTOU = """2018年,是全面贯彻党的十九大精神开局之年,谋划做好2018年全市教育工作意义重大,影响深远。
@@ -247,7 +252,7 @@ def test_synthetic_agreement():
 def test_synthetic_set_parses_the_same_after_normalization():
     texts, expected = load_synthetic()
     normalized = {doc: normalize(text).text for doc, text in texts.items()}
-    for doc, text in normalized.items():
+    for text in normalized.values():
         check_spans(text, parse_plan(text))
     wrong = mismatches(parse_corpus(normalized), expected)
     # headings keep their punctuation, so only path and kind are compared here

@@ -57,8 +57,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policylens.targets import (TARGET_COLUMNS, cn_number, extract_targets, indicator_id_for,
-                                load_indicators, load_national_targets, load_rules)
+from policylens.targets import (
+    TARGET_COLUMNS,
+    cn_number,
+    extract_targets,
+    indicator_id_for,
+    load_indicators,
+    load_national_targets,
+    load_rules,
+)
 
 
 def one(text: str, plan_year: int | None = None) -> dict:

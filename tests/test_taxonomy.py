@@ -7,8 +7,16 @@ import yaml
 from sklearn.base import clone
 
 from policylens import taxonomy
-from policylens.taxonomy import (TAXONOMY_COLUMNS, CodebookError, TaskCoder, bilingual_label, code_tasks,
-                                 codebook, load_codebook, load_training_data)
+from policylens.taxonomy import (
+    TAXONOMY_COLUMNS,
+    CodebookError,
+    TaskCoder,
+    bilingual_label,
+    code_tasks,
+    codebook,
+    load_codebook,
+    load_training_data,
+)
 
 DOMAINS = ("party", "moral", "whole_person", "curriculum", "preschool", "compulsory", "senior_secondary",
            "vocational", "higher_lifelong", "inclusion", "private", "teachers", "infrastructure", "digital",

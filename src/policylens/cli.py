@@ -12,8 +12,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
+
 
 class InputError(Exception):
     """A file the command cannot read; the message names the file, line and reason."""

@@ -27,10 +27,10 @@ import csv
 import hashlib
 import re
 import warnings
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable
 
 import pandas as pd
 import yaml

@@ -347,9 +347,9 @@ def _build_mask(t: str, rules: Rules) -> tuple[bytearray, bytearray]:
     quoted = bytearray(n)
     for open_, close in rules.quote_pairs:
         if open_ == close:
-            body = "[^" + re.escape(open_) + r"\n]{1,%d}" % min(rules.max_quote, 20)
+            body = "[^" + re.escape(open_) + r"\n]{1," + str(min(rules.max_quote, 20)) + "}"
         else:
-            body = "[^" + re.escape(open_ + close) + r"\n。]{1,%d}" % rules.max_quote
+            body = "[^" + re.escape(open_ + close) + r"\n。]{1," + str(rules.max_quote) + "}"
         for m in re.finditer(re.escape(open_) + body + re.escape(close), t):
             quoted[m.start():m.end()] = b"\x01" * (m.end() - m.start())
     return mask, quoted

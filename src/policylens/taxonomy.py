@@ -29,10 +29,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -198,7 +199,7 @@ def parse_codebook(data: Any) -> Codebook:
             raise CodebookError(f"{where} is also listed under domain {owner[term]!r}; list it once")
         if not isinstance(weights, dict) or not weights:
             raise CodebookError(f"{where}: needs explicit per-domain weights {{domain: weight}}")
-        for dom, w in weights.items():
+        for dom in weights:
             if dom not in codes:
                 raise CodebookError(f"{where}: unknown domain {dom!r}")
         cues[term] = {dom: _weight(w, f"{where} ({dom})") for dom, w in weights.items()}
@@ -318,7 +319,7 @@ def split_heading(heading: Any, text: Any, max_derived: int = 40) -> tuple[str, 
     """
     head, body = _strip_number(_clean(heading)), _strip_number(_clean(text))
     if not head:
-        m = re.match(r"([^。：:；;]{1,%d})[。：:；;]" % max(int(max_derived), 1), body)
+        m = re.match(r"([^。：:；;]{1," + str(max(int(max_derived), 1)) + r"})[。：:；;]", body)
         if m:
             head = m.group(1)
     head = head.strip(" 。：:；;")
@@ -659,7 +660,7 @@ class TaskCoder(BaseEstimator, ClassifierMixin, TransformerMixin):
         self.rules_ = CueRules(book, sc["heading_weight"], sc["body_cap"])
         self.codes_ = list(book.codes)
 
-    def fit(self, X: pd.DataFrame, y: Iterable[str] | None = None) -> "TaskCoder":
+    def fit(self, X: pd.DataFrame, y: Iterable[str] | None = None) -> TaskCoder:
         """Fit the model part on coded units (``y`` defaults to ``X["domain"]``)."""
         self._setup()
         y = list(X["domain"] if y is None else y)

@@ -375,7 +375,7 @@ class TopicModel(BaseEstimator):
         return table.reset_index(drop=True)[list(SELECTION_COLUMNS)]
 
     # -- estimator API -------------------------------------------------------
-    def fit(self, units: pd.DataFrame, y=None) -> "TopicModel":
+    def fit(self, units: pd.DataFrame, y=None) -> TopicModel:
         """Choose the number of topics (unless fixed) and fit TF-IDF + NMF on task units."""
         fit_units = self._fit_units(units)
         docs = self._documents(fit_units)

@@ -26,8 +26,9 @@ from __future__ import annotations
 import argparse
 import csv
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import pandas as pd
 
@@ -142,8 +143,6 @@ def match_document(doc_id: str, text: str, gold: pd.DataFrame, pred: pd.DataFram
         gy, py = golds[j]["target_year"], preds[i]["target_year"]
         if (pd.isna(gy) and pd.isna(py)) or (not pd.isna(gy) and not pd.isna(py) and int(gy) == int(py)):
             year_right += 1
-    used_gold = set(matched.values()) | set(loose.values())
-    used_pred = set(matched) | set(loose)
     return DocResult(
         doc_id=doc_id, n_gold=len(golds), n_pred=len(preds), tp=len(matched),
         overlap_matched=len(matched) + len(loose), year_right=year_right,

@@ -182,7 +182,7 @@ def _print_report(pred: pd.DataFrame, summary: pd.DataFrame, errors: bool) -> No
     for mode in MODES:
         cols = ["held_out", "n"] + [f"{mode}_{k}" for k in ("accuracy", "macro_f1", "kappa")]
         print(f"== {mode} ==")
-        print(summary[cols].rename(columns=lambda c: c.replace(f"{mode}_", "")).to_string(index=False))
+        print(summary[cols].rename(columns=lambda c, m=mode: c.replace(f"{m}_", "")).to_string(index=False))
         print()
     decided = pred["evidence_blend"].str.split(":").str[0].value_counts().sort_index()
     print("blend decisions by: " + ", ".join(f"{k} {v}" for k, v in decided.items()))
