@@ -237,7 +237,7 @@ def test_false_markers_do_not_open_units():
     assert "2.0版" in units.iloc[0]["body"] and "一、二年级" in units.iloc[0]["body"]
 
 
-# --- outline styles of plans outside the corpus (tests/data/structure/) ----------------
+# --- outline styles of plans outside the corpus (data/eval/structure/) ----------------
 
 def test_synthetic_agreement():
     table = evaluate_synthetic()

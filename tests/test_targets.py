@@ -1,7 +1,7 @@
 """Quantitative-target extraction: number forms, comparators, units, lists,
 exclusions, offsets, raw input, robustness, and the gold evaluation.
 
-External set: ``tests/data/targets_external.csv`` holds DEVELOPER-WRITTEN
+External set: ``data/eval/targets_external.csv`` holds DEVELOPER-WRITTEN
 SYNTHETIC excerpts in the style of plans outside the corpus (other cities,
 counties and provinces, 十四五 plans, 2024–2025 要点, action plans on 学前教育普及
 普惠, 县域高中振兴, 双减, 教师队伍, 职业教育, 特殊教育, 教育数字化). They are NOT
@@ -21,7 +21,7 @@ round of rules and scored before any further change. Expectations follow
 - status-quo and review sentences (2019年全县共有…, 2023年,全市新建… in a 2024
   要点, …以来, 当前…为89.3%) are not targets.
 
-Blind set: ``tests/data/targets_blind.csv`` (batch ``blind-2``, 105 excerpts,
+Blind set: ``data/eval/targets_blind.csv`` (batch ``blind-2``, 105 excerpts,
 283 records) was written and annotated BEFORE the extractor was run on it;
 its first score (P 0.977, R 0.898, F1 0.936) is the honest estimate. Further
 decisions recorded there:
@@ -35,7 +35,7 @@ decisions recorded there:
 - demand forecasts (预计…入学人数达到4.2万人) are not commitments;
 - the unit is the measure word as written (台套, 块, 张, 支, 条, 倍).
 
-Plans set: ``tests/data/targets_plans/`` holds six WHOLE scraped plan documents
+Plans set: ``data/eval/targets_plans/`` holds six WHOLE scraped plan documents
 (1,400–1,700 characters each: title, 发布时间/来源 chrome, 文号, outline, 发展基础,
 主要目标, tasks, 保障措施, footer; full-width punctuation, ％ and digits): a 2021
 province 十四五 plan, a 2024 county 要点, a 2022 city 学前教育 action plan, a 2023

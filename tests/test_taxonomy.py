@@ -265,7 +265,7 @@ def test_loco_acceptance_thresholds():
 
 
 # ---------------------------------------------------------------- external development set
-# tests/data/taxonomy_external.csv: developer-written SYNTHETIC task items in the style of plans
+# data/eval/taxonomy_external.csv: developer-written SYNTHETIC task items in the style of plans
 # that are not in the founding corpus (other cities, counties and provinces, 2012-2025, 十四五
 # plans, work key points, 双减 / 县中 / 学前 / 数字化 / 产教融合 / 特教 / 安全 / 招考 / 督导
 # programmes), gold domains decided from the codebook before coding. Not official gold.
@@ -370,7 +370,7 @@ def test_words_ending_in_da_do_not_read_as_university():
 
 
 # ---------------------------------------------------------------- blind set (harder, real-plan style)
-# tests/data/taxonomy_blind.csv (note `blind-2`): developer-written items written without looking at
+# data/eval/taxonomy_blind.csv (note `blind-2`): developer-written items written without looking at
 # the lexicon and coded from the codebook first -- long multi-topic paragraphs, generic headings,
 # missing headings, staff/group vs action, statements acting on no single area. Tranche 1 scored
 # 0.971 before any tuning; tranche 2 is a fresh check written afterwards.

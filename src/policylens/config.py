@@ -29,6 +29,8 @@ DATA_RAW = DATA / "raw"
 DATA_PROCESSED = DATA / "processed"
 DATA_EXTERNAL = DATA / "external"
 GOLD = DATA_EXTERNAL / "gold"
+#: Developer-written evaluation sets in the style of plans outside the corpus (read by ``policylens evaluate``).
+EVAL = DATA / "eval"
 MANIFEST = DATA_RAW / "manifest.csv"
 NOTEBOOKS = ROOT / "notebooks"
 FIGURES = ROOT / "reports" / "figures"

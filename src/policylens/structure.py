@@ -8,7 +8,7 @@ marker at the start of a line (after optional spaces or ideographic spaces)
 opens an item, so in-sentence ``1.``/``(1)``, years (``2018年``) and decimals
 (``2.0``, ``1.5亿``) are never outline markers.
 
-Styles of plans outside the founding corpus (examples in ``tests/data/structure/``):
+Styles of plans outside the founding corpus (examples in ``data/eval/structure/``):
 
 * Long plans (十四五 规划, 实施方案) put ``第一部分``/``第一篇`` (rank -2),
   ``第一章`` (rank -1) and ``第一节`` (rank 0) above ``一、``; their number is

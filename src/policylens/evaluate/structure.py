@@ -6,7 +6,7 @@ parsed units whose path is not in the gold; extra task units are those of kind
 task (the acceptance criterion is none). Heading agreement is reported too.
 
 ``--set synthetic`` measures the same figures on the synthetic plans of
-``tests/data/structure/`` (one ``*.txt`` per plan, written in outline styles
+``data/eval/structure/`` (one ``*.txt`` per plan, written in outline styles
 the founding corpus does not use: 第X章/第X节/第X部分 above 一、, unnumbered
 headings, 发文 headers, attachments, ``1 `` and ``一　`` numbering…) against
 their hand-made segmentation ``expected.csv`` (file, seq, path, kind, heading).
@@ -27,7 +27,7 @@ from policylens.gold import load_gold_units
 from policylens.structure import parse_plan
 
 #: Folder of the synthetic plans and their ``expected.csv`` (under the repository root).
-SYNTHETIC_DIR = config.ROOT / "tests" / "data" / "structure"
+SYNTHETIC_DIR = config.EVAL / "structure"
 
 #: Columns of ``expected.csv`` in :data:`SYNTHETIC_DIR`.
 EXPECTED_COLUMNS: dict[str, str] = {

@@ -13,10 +13,10 @@ both. ``plan_year`` is the manifest's ``plan_start_year`` for annual plans and
 work key points, None for multi-year plans.
 
 ``--set external`` scores the developer-written excerpts of plans that are NOT
-in the corpus (``tests/data/targets_external.csv``: other cities, counties and
+in the corpus (``data/eval/targets_external.csv``: other cities, counties and
 provinces, 十四五 plans, 2024–2025 要点, action plans), with the same matching;
 each excerpt is one document. ``--set plans`` scores whole scraped plan
-documents (``tests/data/targets_plans/``: title, chrome, outline, long
+documents (``data/eval/targets_plans/``: title, chrome, outline, long
 paragraphs), annotated before the extractor was run on them. By default all sets are printed, the founding
 gold first. The external set is synthetic, not official gold: it measures
 generalization, it does not replace the gold.
@@ -38,12 +38,12 @@ from policylens.targets import extract_targets
 
 ANNUAL_TYPES = frozenset({"annual_plan", "work_key_points"})
 #: Developer-written excerpts of plans outside the corpus (one row per expected record).
-EXTERNAL_SET = config.ROOT / "tests" / "data" / "targets_external.csv"
+EXTERNAL_SET = config.EVAL / "targets_external.csv"
 #: Harder excerpts annotated before the extractor was run on them (batch blind-2).
-BLIND_SET = config.ROOT / "tests" / "data" / "targets_blind.csv"
+BLIND_SET = config.EVAL / "targets_blind.csv"
 #: Whole plan documents as a web scrape gives them (title, chrome, outline, 保障措施),
 #: annotated before the extractor was run on them: ``*.txt``, ``manifest.csv``, ``expected.csv``.
-PLANS_DIR = config.ROOT / "tests" / "data" / "targets_plans"
+PLANS_DIR = config.EVAL / "targets_plans"
 
 
 def plan_years(manifest: Any = None) -> dict[str, int | None]:
@@ -269,7 +269,7 @@ def evaluate_external(extract: Callable[[str, int | None], pd.DataFrame] = extra
 
 
 def evaluate_blind(extract: Callable[[str, int | None], pd.DataFrame] = extract_targets) -> dict[str, Any]:
-    """The blind set (``tests/data/targets_blind.csv``), figures as :func:`evaluate_external`."""
+    """The blind set (``data/eval/targets_blind.csv``), figures as :func:`evaluate_external`."""
     return evaluate_external(extract, path=BLIND_SET)
 
 

@@ -8,7 +8,7 @@ held-out city for the blended coder and for rules-only and model-only
 baselines, per-domain precision/recall/F1, a confusion matrix and
 secondary-domain agreement.
 
-**External**: ``tests/data/taxonomy_external.csv``, ~240 task items written by
+**External**: ``data/eval/taxonomy_external.csv``, ~240 task items written by
 the developers in the style of plans *not* in the corpus (other cities and
 years, 十四五 plans, work key points, 双减 / 县中 / 学前 / 数字化 / 产教融合
 programmes ...), covering all 18 domains with the codebook's boundary cases and
@@ -17,7 +17,7 @@ text). Gold domains were decided from the codebook before coding. They are
 synthetic development items, not official gold; the coder is fitted on the
 whole founding corpus and codes them as unseen text.
 
-**Blind**: ``tests/data/taxonomy_blind.csv`` (note ``blind-2``), ~170 harder items
+**Blind**: ``data/eval/taxonomy_blind.csv`` (note ``blind-2``), ~170 harder items
 written *without looking at the coder's lexicon* and coded by the codebook before the
 coder was run: long multi-topic task paragraphs whose primary domain takes most of
 the text with distractor cues from other domains, generic headings (实施XX提升行动,
@@ -29,7 +29,7 @@ macro-F1 0.971, kappa 0.969); it was then used to find general fixes, so tranche
 (0.972 on first run). Both are still developer-written: real plans are harder (a TF-IDF
 baseline reaches ~0.45 there against ~0.76 here), so read these as upper bounds.
 
-**Plans**: ``tests/data/taxonomy_plans.csv``, 124 items written in the register of real
+**Plans**: ``data/eval/taxonomy_plans.csv``, 124 items written in the register of real
 education-bureau documents (long formulaic multi-clause paragraphs with slogan headings,
 《》 document titles, agencies and 责任单位; provinces, cities and counties 2012-2025; all 18
 domains, Traditional / full-width / web-text noise), coded from the codebook by a fresh-eyes
@@ -50,12 +50,12 @@ from policylens.taxonomy import TaskCoder, load_training_data
 
 MODES = ("blend", "rules", "model")
 #: Developer-written synthetic items from plans outside the corpus (see module docstring).
-EXTERNAL_PATH = config.ROOT / "tests" / "data" / "taxonomy_external.csv"
+EXTERNAL_PATH = config.EVAL / "taxonomy_external.csv"
 EXTERNAL_COLUMNS = ("heading", "text", "domain", "secondary", "source_style", "note")
 #: Harder blind items (tranche 1 scored before tuning; tranche 2 a fresh check); see module docstring.
-BLIND_PATH = config.ROOT / "tests" / "data" / "taxonomy_blind.csv"
+BLIND_PATH = config.EVAL / "taxonomy_blind.csv"
 #: Items in the register of real plans, coded before the coder was read (see module docstring).
-PLANS_PATH = config.ROOT / "tests" / "data" / "taxonomy_plans.csv"
+PLANS_PATH = config.EVAL / "taxonomy_plans.csv"
 
 
 def load_external(path=None) -> pd.DataFrame:
