@@ -34,6 +34,7 @@ import yaml
 
 from policylens import config
 from policylens.normalize import normalize
+from policylens.numerals import cn_number as _cn_number
 
 #: Output schema: column name → meaning. One row per target, in text order.
 TARGET_COLUMNS: dict[str, str] = {
@@ -55,13 +56,7 @@ INDICATORS_PATH = config.PACKAGE_DATA / "indicators.yaml"
 
 _CN_DIGIT = "零〇一二两三四五六七八九"
 _CN_ALL = _CN_DIGIT + "十百千万亿"
-_CN_VAL = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-           "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_SMALL = {"十": 10, "百": 100, "千": 1000}
-_CN_BIG = {"万": 10_000, "亿": 100_000_000}
-
 _MAX_DIGITS = 12          # longer digit runs are codes, not quantities
-_MAX_CN = 10              # longer Chinese-numeral runs are not quantities
 _LEFT_WINDOW = 64         # how far back a clause may reach
 _RIGHT_WINDOW = 18        # how far the trailing noun may reach
 _SENTENCE_WINDOW = 200    # how far back a year mention may stand
@@ -257,51 +252,9 @@ def load_national_targets() -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- numbers
-def _cn_fallback(token: str) -> float | None:
-    """Parse a Chinese numeral without cn2an (used when cn2an refuses a token)."""
-    if "点" in token:
-        whole, _, frac = token.partition("点")
-        base = _cn_fallback(whole) if whole else 0.0
-        if base is None or not frac or any(ch not in _CN_VAL for ch in frac):
-            return None
-        return base + float("0." + "".join(str(_CN_VAL[ch]) for ch in frac))
-    total, section, digit = 0.0, 0.0, None
-    for ch in token:
-        if ch in _CN_VAL:
-            if digit is not None and _CN_VAL[ch] != 0:
-                return None                       # 一二三: a digit string, not a number
-            digit = _CN_VAL[ch] if _CN_VAL[ch] != 0 else None
-        elif ch in _CN_SMALL:
-            section += (digit if digit is not None else 1) * _CN_SMALL[ch]
-            digit = None
-        elif ch in _CN_BIG:
-            section += digit or 0
-            total = (total + section) * _CN_BIG[ch] if total < _CN_BIG[ch] else total + section * _CN_BIG[ch]
-            section, digit = 0.0, None
-        else:
-            return None
-    return total + section + (digit or 0)
-
-
-@lru_cache(maxsize=4096)
 def cn_number(token: str) -> float | None:
-    """Value of one Chinese-numeral token (两 → 2, 二十五 → 25, 九十五点三 → 95.3).
-
-    cn2an converts the matched token only, never a whole sentence (cn2an's
-    ``transform`` would turn 九年义务教育 into 9年义务教育).
-    """
-    if not token or len(token) > _MAX_CN:
-        return None
-    has_unit = any(ch in "十百千万亿点" for ch in token)
-    if len(token) > 1 and not has_unit:
-        return None                               # 一二, 三五: digit strings / pairs
-    try:
-        import cn2an  # noqa: WPS433 (import cost paid only when Chinese numerals occur)
-
-        value = float(cn2an.cn2an(token, "smart"))
-    except Exception:  # cn2an raises plain ValueError/KeyError on odd tokens
-        value = _cn_fallback(token)
-    return value
+    """Value of one Chinese-numeral token (see :func:`policylens.numerals.cn_number`)."""
+    return _cn_number(token)
 
 
 @dataclass
