@@ -1,20 +1,74 @@
-"""The committed notebooks are thin, executed, clean and free of machine traces."""
+"""The committed notebooks are thin, executed, clean, free of machine traces, and agree with their text twins."""
 from __future__ import annotations
 
 import json
 import re
 
+import jupytext
+import nbformat
 import pytest
 
 from policylens import config
+from policylens import notebooks as nbrun
 
 NOTEBOOKS = sorted(config.NOTEBOOKS.glob("[0-9]*.ipynb"))
+TWINS = sorted(config.NOTEBOOKS.glob("[0-9]*.py"))
 
 
 def test_notebooks_are_numbered_and_present():
     names = [p.name for p in NOTEBOOKS]
     assert names and names[0] == "01_corpus_overview.ipynb"
     assert [n[:2] for n in names] == [f"{i:02d}" for i in range(1, len(names) + 1)]
+
+
+def test_every_notebook_has_a_text_twin():
+    assert [p.stem for p in TWINS] == [p.stem for p in NOTEBOOKS]
+    assert not list((config.ROOT / "tools").glob("make_notebook_*.py")), "the twins replace the generator scripts"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_twin_and_notebook_agree(path):
+    """Same cells, same sources: edit the .py twin, then `python -m policylens.notebooks --sync-only` (or run it)."""
+    twin = jupytext.read(nbrun.twin_of(path), fmt=nbrun.TWIN_FORMAT)
+    notebook = nbformat.read(path, as_version=4)
+    assert nbrun.cell_sources(twin) == nbrun.cell_sources(notebook), f"{path.name} differs from its twin"
+    assert nbrun.synced(path) == notebook, "syncing would change the notebook"
+
+
+def test_sync_keeps_outputs_of_unchanged_cells(tmp_path):
+    source = NOTEBOOKS[0]
+    notebook, twin = tmp_path / source.name, tmp_path / nbrun.twin_of(source).name
+    notebook.write_bytes(source.read_bytes())
+    text = nbrun.twin_of(source).read_text(encoding="utf-8")
+    twin.write_text(text, encoding="utf-8")
+    assert nbrun.sync(notebook) is False and notebook.read_bytes() == source.read_bytes()
+
+    twin.write_text(text + '\n# %% [markdown]\n# A new closing note 新的结语\n', encoding="utf-8")
+    assert nbrun.sync(notebook) is True
+    old, new = nbformat.read(source, as_version=4), nbformat.read(notebook, as_version=4)
+    assert new.cells[:-1] == old.cells and new.cells[-1].source == "A new closing note 新的结语"
+    first = notebook.read_bytes()
+    notebook.write_bytes(source.read_bytes())
+    nbrun.sync(notebook)
+    assert notebook.read_bytes() == first, "new cells get deterministic ids"
+
+
+def test_a_twin_alone_makes_a_notebook(tmp_path):
+    twin = tmp_path / "01_new.py"
+    twin.write_text('# %% [markdown]\n# # A new notebook 新笔记本\n\n# %%\nx = 1\n', encoding="utf-8")
+    assert nbrun.notebook_paths(tmp_path) == [tmp_path / "01_new.ipynb"]
+    assert nbrun.sync(tmp_path / "01_new.ipynb")
+    nb = nbformat.read(tmp_path / "01_new.ipynb", as_version=4)
+    nbformat.validate(nb)
+    assert [c.cell_type for c in nb.cells] == ["markdown", "code"] and nb.metadata["kernelspec"]["name"] == "python3"
+
+
+def test_caches_stay_in_the_project(tmp_path):
+    env = nbrun.cache_env(tmp_path)
+    for key in ("MPLCONFIGDIR", "IPYTHONDIR", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR"):
+        assert env[key].startswith(str(tmp_path)), key
+    assert str(config.CACHE.relative_to(config.ROOT)) == ".cache"
+    assert ".cache/" in (config.ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

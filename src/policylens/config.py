@@ -34,6 +34,8 @@ EVAL = DATA / "eval"
 MANIFEST = DATA_RAW / "manifest.csv"
 NOTEBOOKS = ROOT / "notebooks"
 FIGURES = ROOT / "reports" / "figures"
+#: Caches and runtime files of tools (matplotlib, IPython, Jupyter kernels): never read as input, gitignored.
+CACHE = ROOT / ".cache"
 #: ``../shared`` beside the repository, where the corpus and gold data are published.
 SHARED = ROOT.parent / "shared"
 

@@ -1,54 +1,217 @@
 """Execute the numbered notebooks in place, reproducibly: ``python -m policylens.notebooks``.
 
+Each notebook ``notebooks/NN_name.ipynb`` has a jupytext twin ``NN_name.py``
+(``py:percent``) that holds its cell sources: the twin is what people edit and
+review. Before a notebook runs, :func:`sync` copies the twin's cells into the
+``.ipynb`` (outputs of unchanged cells are kept), so editing the ``.py`` is enough.
+
 Outputs are kept in the notebooks (readers see figures without running
 anything; nbval compares them). Volatile metadata — execution timestamps,
 kernel and Python versions — is not written, so re-running leaves the files
-byte-identical.
+byte-identical. The kernel talks over IPC sockets (no loopback TCP port), and
+matplotlib, IPython and Jupyter keep their caches and runtime files in the
+project cache folder (``config.CACHE``), not in the home folder.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
+import hashlib
 import os
+import shutil
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from policylens import config
 from policylens.io import write_bytes_atomic
 
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+TWIN_FORMAT = "py:percent"
+#: Unix socket paths are limited to about 107 bytes; longer cache paths fall back to a private temp folder.
+_MAX_SOCKET_PATH = 90
+
+
+def twin_of(path: Path) -> Path:
+    """The jupytext twin (``.py``) of a notebook, or the notebook (``.ipynb``) of a twin."""
+    path = Path(path)
+    return path.with_suffix(".ipynb" if path.suffix == ".py" else ".py")
+
+
+_JUPYTEXT_CELL_KEYS = ("lines_to_next_cell", "lines_to_end_of_cell_marker", "cell_marker")
+
 
 def _scrub(nb) -> None:
     nb.metadata.pop("widgets", None)
-    nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+    nb.metadata.pop("jupytext", None)
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nb.metadata["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
         cell.metadata.pop("ExecuteTime", None)
+        for key in _JUPYTEXT_CELL_KEYS:   # layout hints of the text twin, not notebook content
+            cell.metadata.pop(key, None)
 
 
-def execute(path: Path, timeout: int = 900) -> Path:
-    """Run one notebook top to bottom in its folder and write it back atomically."""
+def _stable_ids(nb, kept: set[str], stem: str) -> None:
+    """Give cells that are new (ids not in ``kept``) ids derived from their position and source."""
+    seen: set[str] = set()
+    for index, cell in enumerate(nb.cells):
+        cell_id = cell.get("id")
+        if cell_id not in kept or cell_id in seen:
+            digest = hashlib.sha256(f"{stem}\0{index}\0{cell.source}".encode()).hexdigest()
+            cell_id = next(digest[i:i + 8] for i in range(0, len(digest) - 8) if digest[i:i + 8] not in seen)
+            cell["id"] = cell_id
+        seen.add(cell_id)
+
+
+def synced(path: Path):
+    """The notebook ``path`` with its cells taken from its twin (outputs of unchanged cells kept)."""
+    import jupytext
     import nbformat
+    from jupytext.combine import combine_inputs_with_outputs
+
+    path = Path(path)
+    twin = twin_of(path)
+    if not twin.exists():
+        raise FileNotFoundError(f"{twin}: the notebook's jupytext twin is missing "
+                                f"(create it with `jupytext --to {TWIN_FORMAT} {path.name}`)")
+    source = jupytext.read(twin, fmt=TWIN_FORMAT)
+    if path.exists():
+        old = nbformat.read(path, as_version=4)
+        nb = combine_inputs_with_outputs(source, old, fmt=TWIN_FORMAT)
+        kept = {cell.get("id") for cell in old.cells}
+    else:
+        nb = nbformat.v4.new_notebook(cells=source.cells)
+        kept = set()
+    _stable_ids(nb, kept, path.stem)
+    _scrub(nb)
+    return nb
+
+
+def _serialize(nb) -> bytes:
+    import nbformat
+
+    return (nbformat.writes(nb) + "\n").encode("utf-8")
+
+
+def _write(data: bytes, path: Path) -> None:
+    write_bytes_atomic(data, path)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)   # a new file's usual mode, not the temp file's 0600
+
+
+def sync(path: Path) -> bool:
+    """Write the twin's cell sources into ``path`` (an ``.ipynb``); return whether it changed."""
+    path = Path(path)
+    data = _serialize(synced(path))
+    if path.exists() and path.read_bytes() == data:
+        return False
+    _write(data, path)
+    return True
+
+
+def cell_sources(nb) -> list[tuple[str, str]]:
+    """``(cell_type, source)`` of every cell: what a twin and its notebook must agree on."""
+    return [(cell.cell_type, cell.source) for cell in nb.cells]
+
+
+def cache_env(cache: Path | None = None) -> dict[str, str]:
+    """Environment variables that keep matplotlib, IPython and Jupyter state in the project cache."""
+    cache = Path(cache or config.CACHE)
+    return {
+        "PYTHONHASHSEED": "0",
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+        "MPLCONFIGDIR": str(cache / "matplotlib"),
+        "IPYTHONDIR": str(cache / "ipython"),
+        "JUPYTER_CONFIG_DIR": str(cache / "jupyter" / "config"),
+        "JUPYTER_DATA_DIR": str(cache / "jupyter" / "data"),
+        "JUPYTER_RUNTIME_DIR": str(cache / "jupyter" / "runtime"),
+    }
+
+
+_CACHE_DIRS = ("MPLCONFIGDIR", "IPYTHONDIR", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR")
+
+
+@contextlib.contextmanager
+def _environment(env: dict[str, str]) -> Iterator[None]:
+    """Set ``env`` for this process and the kernels it starts; restore the old values after."""
+    old = {key: os.environ.get(key) for key in env}
+    for key in _CACHE_DIRS:
+        if key in env:
+            Path(env[key]).mkdir(parents=True, exist_ok=True)
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        for key, value in old.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@contextlib.contextmanager
+def _kernel_manager(cache: Path) -> Iterator:
+    """A kernel manager whose kernel listens on IPC (Unix domain) sockets in a private folder under ``cache``."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    if os.name != "posix":    # no Unix sockets: the default (loopback TCP) transport
+        yield AsyncKernelManager(kernel_name=KERNELSPEC["name"])
+        return
+    (cache / "kernels").mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="k", dir=cache / "kernels"))
+    if len(str(folder / "kernel-00000")) > _MAX_SOCKET_PATH:
+        folder.rmdir()
+        folder = Path(tempfile.mkdtemp(prefix="policylens-"))
+    try:
+        yield AsyncKernelManager(kernel_name=KERNELSPEC["name"], transport="ipc", ip=str(folder / "kernel"))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def execute(path: Path, timeout: int = 900, cache: Path | None = None) -> Path:
+    """Sync ``path`` from its twin, run it top to bottom in its folder and write it back atomically."""
     from nbclient import NotebookClient
 
-    nb = nbformat.read(path, as_version=4)
-    env = {"PYTHONHASHSEED": "0", "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
-    os.environ.update(env)
-    # the local kernel's start-up notice about TCP transport is not for readers: log errors only
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                            extra_arguments=["--IPKernelApp.log_level=ERROR"],
-                            resources={"metadata": {"path": str(path.parent)}})
-    client.execute()
+    path = Path(path)
+    if path.suffix == ".py":
+        path = twin_of(path)
+    cache = Path(cache or config.CACHE)
+    nb = synced(path)
+    with _environment(cache_env(cache)), _kernel_manager(cache) as km:
+        # the local kernel's start-up notices are not for readers: log errors only
+        client = NotebookClient(nb, km=km, timeout=timeout,
+                                kernel_name=KERNELSPEC["name"], record_timing=False,
+                                extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                                resources={"metadata": {"path": str(path.parent)}})
+        client.execute()
     _scrub(nb)
-    text = nbformat.writes(nb) + "\n"
-    write_bytes_atomic(text.encode("utf-8"), path)
+    _write(_serialize(nb), path)
     return path
+
+
+def notebook_paths(folder: Path | None = None) -> list[Path]:
+    """The numbered notebooks of ``folder`` (default ``config.NOTEBOOKS``), counting twins without an ``.ipynb`` yet."""
+    folder = Path(folder or config.NOTEBOOKS)
+    return sorted({p.with_suffix(".ipynb") for p in [*folder.glob("[0-9]*.ipynb"), *folder.glob("[0-9]*.py")]})
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m policylens.notebooks", description=__doc__.splitlines()[0])
-    parser.add_argument("paths", nargs="*", type=Path, help="notebooks (default: notebooks/[0-9]*.ipynb)")
+    parser.add_argument("paths", nargs="*", type=Path,
+                        help="notebooks or their .py twins (default: notebooks/[0-9]*.ipynb)")
+    parser.add_argument("--sync-only", action="store_true",
+                        help="copy each twin's cells into its .ipynb without executing")
     args = parser.parse_args(argv)
-    paths = args.paths or sorted(config.NOTEBOOKS.glob("[0-9]*.ipynb"))
+    paths = [twin_of(p) if p.suffix == ".py" else p for p in args.paths]
+    paths = paths or notebook_paths()
+    if args.sync_only:
+        for path in paths:
+            print(f"{path.name}: {'synced from' if sync(path) else 'already matches'} {twin_of(path).name}")
+        return 0
     from tqdm.auto import tqdm
 
     for path in tqdm(paths, desc="notebooks 笔记本", unit="nb"):
