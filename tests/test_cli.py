@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pandas as pd
 
@@ -57,3 +58,64 @@ def test_unreadable_files_give_a_clear_error(tmp_path, capsys):
 def test_no_subcommand_prints_usage(capsys):
     code, _, err = run([], capsys)
     assert code == 2 and "targets" in err
+
+
+def test_help_lists_the_front_door(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["--help"])
+    out = capsys.readouterr().out
+    assert exit_info.value.code == 0
+    for command in ("build", "evaluate", "notebooks", "targets"):
+        assert command in out
+
+
+def test_python_m_modules_delegate_to_the_front_door(monkeypatch):
+    from policylens import build
+    from policylens.evaluate import __main__ as evaluate_main
+
+    seen = []
+    monkeypatch.setattr(cli, "main", lambda argv=None: seen.append(argv) or 0)
+    assert build.main(["--quiet"]) == 0
+    assert evaluate_main.main(["topics", "--runs", "2"]) == 0
+    assert seen == [["build", "--quiet"], ["evaluate", "topics", "--runs", "2"]]
+
+
+def test_unexpected_errors_are_one_line_and_debug_shows_the_traceback(monkeypatch, tmp_path, capsys):
+    import pytest
+
+    def boom(args):
+        raise ValueError("no candidate number of topics fits these units")
+
+    def add_boom(subparsers):
+        subparsers.add_parser("boom").set_defaults(func=boom)
+
+    monkeypatch.setattr(cli, "SUBCOMMANDS", [*cli.SUBCOMMANDS, add_boom])
+    code, _, err = run(["boom"], capsys)
+    lines = err.strip().splitlines()
+    assert code != 0 and len(lines) == 1
+    assert re.match(r"policylens: error: [^ :]+:\d+: ValueError: no candidate number of topics", lines[0]), lines
+    assert "Traceback" not in err and str(tmp_path) not in err
+    with pytest.raises(ValueError):
+        cli.main(["boom", "--debug"])
+
+
+def test_ctrl_c_prints_one_line_and_exits_130(monkeypatch, capsys):
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    def add(subparsers):
+        subparsers.add_parser("slow").set_defaults(func=interrupted)
+
+    monkeypatch.setattr(cli, "SUBCOMMANDS", [*cli.SUBCOMMANDS, add])
+    code, _, err = run(["slow"], capsys)
+    assert code == 130 and err.strip() == "policylens: interrupted"
+
+
+def test_a_missing_raw_folder_is_one_error_line(tmp_path, capsys):
+    code, _, err = run(["build", "--raw", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out"), "--quiet"],
+                       capsys)
+    lines = err.strip().splitlines()
+    assert code != 0 and len(lines) == 1 and lines[0].startswith("policylens: error: ")
+    assert "manifest.csv" in lines[0] and "Traceback" not in err

@@ -1,8 +1,10 @@
 """policylens: comparative analytics of Chinese city education plans.
 
-The pipeline, one module per stage: ``corpus`` (clean texts) → ``structure``
-(outline units) → ``taxonomy`` (coded tasks) and ``targets`` (quantitative
-targets) → ``topics`` (topic clusters). The public entry points are importable
+Every document is read once as a :class:`Plan` (``document``: raw and cleaned
+text, one offset map, outline units, sentences, metadata). The pipeline, one
+module per stage: ``corpus`` (clean texts) → ``structure`` (outline units) →
+``taxonomy`` (coded tasks) and ``targets`` (quantitative targets) → ``topics``
+(topic clusters). The public entry points are importable
 from the package; they load lazily so ``import policylens`` stays fast.
 """
 from __future__ import annotations
@@ -18,6 +20,7 @@ _EXPORTS = {
     "read_raw": "policylens.corpus",
     "CorpusError": "policylens.corpus",
     "normalize": "policylens.normalize",
+    "Plan": "policylens.document",
     "parse_plan": "policylens.structure",
     "code_tasks": "policylens.taxonomy",
     "extract_targets": "policylens.targets",

@@ -1,19 +1,33 @@
-"""The ``policylens`` command line: one subcommand per pipeline stage.
+"""The ``policylens`` command line: the one front door of the pipeline.
 
-``policylens targets PATH [--format csv|json] [--plan-year N]`` prints the
-quantitative targets of any text file (UTF-8 with or without BOM, GB18030/GBK or UTF-16).
+``policylens build``            rebuild ``data/processed/`` from ``data/raw/`` (see :mod:`policylens.build`)
+``policylens evaluate STAGE``   print a stage's quality figures (``all`` runs every stage)
+``policylens notebooks``        re-execute the notebooks in place
+``policylens targets PATH``     print the quantitative targets of any text file
+
+``python -m policylens.build``, ``python -m policylens.evaluate`` and
+``python -m policylens.notebooks`` delegate here. ``policylens`` is on the PATH
+inside the project's ``.venv`` (``.venv/bin/policylens …``, or activate ``.venv`` first).
+
+Every error prints one line ``policylens: error: file:line: reason`` and exits
+non-zero (2 for unreadable input or usage, 1 when a build left documents out,
+130 on Ctrl-C); ``--debug`` (anywhere on the line) shows the traceback instead.
 
 A stage adds a subcommand by writing ``_add_<name>(subparsers)`` that
-registers its parser with ``set_defaults(func=...)`` and listing it in
-:data:`SUBCOMMANDS`; ``func(args) -> int`` does the work.
+registers its parser with ``set_defaults(func=...)`` and appending it to
+:data:`SUBCOMMANDS` (or calling :func:`register`); ``func(args) -> int`` does the work.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
+
+SubcommandAdder = Callable[[argparse._SubParsersAction], None]
 
 
 class InputError(Exception):
@@ -30,8 +44,12 @@ def read_text(path: str | Path) -> str:
         raise InputError(str(exc)) from exc
 
 
+# --------------------------------------------------------------------------
+# targets
+
+
 def _cmd_targets(args: argparse.Namespace) -> int:
-    from policylens.targets import extract_targets, records  # noqa: WPS433 (keep --help fast)
+    from policylens.targets import extract_targets, records  # keep --help fast
 
     text = read_text(args.path)
     if args.format == "json":
@@ -52,34 +70,178 @@ def _add_targets(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cmd_targets)
 
 
+# --------------------------------------------------------------------------
+# build
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from policylens.build import build
+
+    errors = build(args.out, args.raw, progress=not args.quiet)
+    for message in errors:
+        print(f"policylens: error: {message}", file=sys.stderr)
+    from policylens import config
+
+    print(f"built {_shown(Path(args.out or config.DATA_PROCESSED))} ({len(errors)} error(s))")
+    return 1 if errors else 0
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the working directory when inside it (no machine paths in messages)."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _add_build(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("build", help="rebuild data/processed/ from data/raw/",
+                              description="Read every plan of the manifest, run every stage, write the tables.")
+    p.add_argument("--raw", type=Path, default=None, help="raw folder with manifest.csv (default: data/raw)")
+    p.add_argument("--out", type=Path, default=None, help="output folder (default: data/processed)")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.set_defaults(func=_cmd_build)
+
+
+# --------------------------------------------------------------------------
+# evaluate
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    import importlib
+
+    from policylens.evaluate import STAGES
+
+    if args.stage != "all":
+        return int(importlib.import_module(f"policylens.evaluate.{args.stage}").main(args.options) or 0)
+    missed = []
+    for stage in STAGES:
+        print(f"== {stage} ==", flush=True)
+        if int(importlib.import_module(f"policylens.evaluate.{stage}").main(list(args.options)) or 0):
+            missed.append(stage)
+        sys.stdout.flush()
+    if missed:
+        print(f"below an acceptance threshold: {', '.join(missed)}")
+    return 1 if missed and args.strict else 0
+
+
+def _add_evaluate(subparsers: argparse._SubParsersAction) -> None:
+    from policylens.evaluate import STAGES
+
+    p = subparsers.add_parser("evaluate", help="print a stage's quality figures against the gold data",
+                              description="Print quality figures. A stage exits 1 when a figure is below its "
+                                          "acceptance threshold; 'all' prints every stage and exits 0 when it "
+                                          "ran (with --strict: 1 when any figure is below its threshold). "
+                                          "Options after STAGE go to the stage (policylens evaluate STAGE -h).")
+    p.add_argument("stage", choices=(*STAGES, "all"), help="which stage (all: every stage)")
+    p.add_argument("--strict", action="store_true", help="with 'all': exit 1 when any threshold is missed")
+    p.add_argument("options", nargs=argparse.REMAINDER, help="options of the stage's evaluation")
+    p.set_defaults(func=_cmd_evaluate)
+
+
+# --------------------------------------------------------------------------
+# notebooks
+
+
+def _cmd_notebooks(args: argparse.Namespace) -> int:
+    from policylens.notebooks import main as run_notebooks
+
+    return int(run_notebooks(args.options) or 0)
+
+
+def _add_notebooks(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("notebooks", help="re-execute the notebooks in place and write reports/figures/",
+                              description="Execute the numbered notebooks reproducibly (policylens.notebooks).")
+    p.add_argument("options", nargs=argparse.REMAINDER, help="notebook paths (default: every numbered notebook)")
+    p.set_defaults(func=_cmd_notebooks)
+
+
 #: Registered subcommands, in help order.
-SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (_add_targets,)
+SUBCOMMANDS: list[SubcommandAdder] = [_add_build, _add_evaluate, _add_notebooks, _add_targets]
+
+
+def register(add: SubcommandAdder) -> SubcommandAdder:
+    """Add a subcommand (usable as a decorator); it shows in ``policylens --help`` in registration order."""
+    if add not in SUBCOMMANDS:
+        SUBCOMMANDS.append(add)
+    return add
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every registered subcommand."""
-    parser = argparse.ArgumentParser(prog="policylens", description="Analyse Chinese city education plans.")
+    parser = argparse.ArgumentParser(prog="policylens", description="Analyse Chinese city education plans.",
+                                     epilog="--debug (anywhere): show tracebacks instead of one-line errors.")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for add in SUBCOMMANDS:
         add(subparsers)
     return parser
 
 
+# --------------------------------------------------------------------------
+# errors as one line
+
+
+def _where(exc: BaseException) -> str:
+    """``file:line`` for an error: the input it names, else the line of policylens that raised it."""
+    path = getattr(exc, "path", None) or getattr(exc, "filename", None)
+    if path and str(path) in str(exc):
+        return ""  # the message already names the file (CorpusError, RuleFileError)
+    if path:
+        line = getattr(exc, "line", None) or getattr(exc, "lineno", None)
+        return f"{path}:{line}" if line else f"{path}"
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if "policylens" in f.filename]
+    if not frames:
+        frames = traceback.extract_tb(exc.__traceback__)[-1:]
+    if not frames:
+        return "policylens"
+    frame = frames[-1]
+    name = Path(frame.filename)
+    parts = name.parts
+    shown = "/".join(parts[parts.index("policylens"):]) if "policylens" in parts else name.name
+    return f"{shown}:{frame.lineno}"
+
+
+def error_line(exc: BaseException) -> str:
+    """The one line ``policylens: error: file:line: reason`` for ``exc``."""
+    where = _where(exc)
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if not isinstance(exc, (InputError, OSError)) and type(exc).__module__ == "builtins":
+        reason = f"{type(exc).__name__}: {reason}"
+    return f"policylens: error: {where + ': ' if where else ''}{reason}"
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run a subcommand; return its exit code (2 for usage or input errors)."""
+    """Run a subcommand; return its exit code (2 for usage or input errors, 130 on Ctrl-C)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv or os.environ.get("POLICYLENS_DEBUG") == "1"
+    argv = [a for a in argv if a != "--debug"]
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help(sys.stderr)
-        return 2
     try:
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            parser.print_help(sys.stderr)
+            return 2
         return int(args.func(args) or 0)
-    except InputError as exc:
-        print(f"policylens: error: {exc}", file=sys.stderr)
-        return 2
+    except KeyboardInterrupt:
+        if debug:
+            raise
+        print("policylens: interrupted", file=sys.stderr)
+        return 130
     except BrokenPipeError:  # e.g. `policylens targets plan.txt | head`
         sys.stderr.close()
         return 0
+    except SystemExit:
+        raise
+    except InputError as exc:
+        if debug:
+            raise
+        print(f"policylens: error: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # one line, not a traceback, unless --debug
+        if debug:
+            raise
+        print(error_line(exc) + " (run with --debug for the traceback)", file=sys.stderr)
+        return 2 if isinstance(exc, (OSError, ValueError)) else 1
 
 
 if __name__ == "__main__":

@@ -223,5 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
+if __name__ == "__main__":  # `python -m policylens.notebooks` = `policylens notebooks`
+    from policylens.cli import main as cli_main
+
+    raise SystemExit(cli_main(["notebooks", *sys.argv[1:]]))
