@@ -551,3 +551,15 @@ def test_arbitrary_text_never_raises_and_tiles(text):
         units = parse_plan(text)
     check_spans(text, units)
     parse_outline(text)
+
+
+def test_review_heading_is_the_one_framing_vocabulary():
+    from policylens.structure import review_heading
+
+    assert review_heading("发展基础") and review_heading("一、2023年工作回顾")
+    assert review_heading("第一章 “十三五”发展成就")
+    assert not review_heading("三、统筹加强教育保障，在优化教育发展环境上实现新突破")
+    assert not review_heading("主要任务")
+    text = "第一章 发展基础\n一、主要成就\n全市新建学校20所。\n第二章 主要任务\n一、推进改革\n深化改革。\n"
+    units = parse_plan(text)
+    assert list(zip(units["path"], units["kind"])) == [("第一章/一", "preamble"), ("第二章/一", "task")]

@@ -37,6 +37,7 @@ import yaml
 
 from policylens import config
 from policylens.normalize import WIDTH_TABLE, is_traditional, to_simplified
+from policylens.outline import match_marker
 
 # --------------------------------------------------------------------------
 # errors
@@ -319,7 +320,6 @@ class CleanResult:
         return ";".join(f"{h.rule_id}×{h.count}" for h in self.hits)
 
 
-_NUMBERED = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|\(\s*[一二三四五六七八九十]+\s*\)|\d+\s*[.、．]|\(\s*\d+\s*\)|[①-⑳])")
 _SENTENCE = re.compile(r"[。，,；;：:！!？?]")
 _DATE = re.compile(r"((?:19|20)\d\d)[-/.年](\d{1,2})[-/.月](\d{1,2})")
 _WS_EDGE = re.compile(r"[ \t\f\v]+(?=\n)|(?<=\n)[ \t\f\v]+|\A[ \t\f\v]+|[ \t\f\v]+\Z")
@@ -388,7 +388,7 @@ def _remove_title(tracked: TrackedText, hits: list[RuleHit]) -> str:
     lines = tracked.text.split("\n")
     n_title = 0
     for line in lines[:4]:
-        if _NUMBERED.match(line) or len(line) > 40 or _SENTENCE.search(line):
+        if match_marker(line) or len(line) > 40 or _SENTENCE.search(line):
             break
         n_title += 1
     if n_title == 0 or n_title == len(lines):

@@ -2,7 +2,8 @@
 
 Chinese plans number their outline ``一、`` > ``(一)`` > ``1.`` > ``(1)`` > ``①``
 (full- or half-width: ``（一）``, ``1．``, ``1、``, ``（1）``, also ``⑴`` and
-``⒈``), each bureau differently: levels may be skipped (``一、`` > ``1.``),
+``⒈``; the one grammar of every marker form is :mod:`policylens.outline`), each
+bureau differently: levels may be skipped (``一、`` > ``1.``),
 item numbers may restart in every section or run straight through. Only a
 marker at the start of a line (after optional spaces or ideographic spaces)
 opens an item, so in-sentence ``1.``/``(1)``, years (``2018年``) and decimals
@@ -55,8 +56,8 @@ quotes; when the marker line holds only the title (``一、总体要求``,
 Kinds come from heading cues kept as data in ``data/structure_kinds.yaml``:
 section cues (on parts, chapters, 节, ``一、`` and unnumbered headings,
 outermost first) for safeguards (保障措施, 组织实施, 保障机制, 实施保障…),
-tasks and framing sections (发展基础, 面临形势…: kind ``preamble``, keeping
-their path), then heading cues, the unit's own first, for requirements
+tasks, and the one ``review`` vocabulary of framing and review sections (发展基础,
+面临形势, 工作回顾…: kind ``preamble``, keeping their path; :func:`review_heading`), then heading cues, the unit's own first, for requirements
 (总体要求, 指导思想, 基本原则…) and goals (发展目标, 主要目标, 工作目标…).
 Outline oddities (skipped or repeated numbers, inconsistent nesting) are
 reported in the ``anomaly`` column, never raised. A text without any outline
@@ -69,11 +70,14 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Literal
 
 import pandas as pd
-import yaml
 
 from policylens import config
+from policylens.outline import INDENT, LINE_BREAKS, MAX_HEADING, Marker, match_marker, strip_marker
+from policylens.outline import cn_to_int as cn_to_int  # re-exported: the numeral reader of earlier releases
+from policylens.rulefile import RuleModel, load_yaml
 
 # The column meanings below feed the generated data/processed/SCHEMA.md: the new
 # outline styles (paths '第三章/…', 'h1/…', marker '' for unnumbered headings, kind
@@ -122,7 +126,6 @@ OUTLINE_COLUMNS: dict[str, str] = {
 
 _INT_COLUMNS = {"seq", "level", "start", "body_start", "end", "rank", "value"}
 
-MAX_HEADING = 40
 SHORT_HEADING = 20
 
 
@@ -132,40 +135,7 @@ class StructureWarning(UserWarning):
 
 # --- markers -------------------------------------------------------------------------
 
-_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
-_INDENT = "[ \t\u00a0\u3000\u2000-\u200b\u202f\u205f\ufeff]*"
-_CN = "[一二三四五六七八九十百零〇两]{1,4}"
-_DIG = "[0-9０-９]{1,3}"
-_P = "[ \u3000]*"
-# after a bare number and a space ("1 加强…", "一　总体要求"), what may not follow: a counter
-# or time word makes it a quantity ("10 个乡镇", "2021 年"), not an outline number. Counters
-# that also start common headings (名师, 人才, 家校, 课程, 周边, 公办…) are left out.
-_COUNTER = "年月日号个所万亿千百元项次届期批岁余倍台套座间张册亩%％"
-_SPACED = f"(?=[ \u3000]+(?![{_COUNTER}])[\u4e00-\u9fff])"
-_MARKER = re.compile(
-    _INDENT + "(?P<m>"
-    # 第一部分 / 第一篇 > 第一章 > 第一节 (a heading line: checked in _scan); 第一节 must be
-    # followed by a space, a colon or the line end (not "第一节课")
-    f"第(?P<part>{_CN})(?:部分|篇)"
-    f"|第(?P<chap>{_CN})章"
-    f"|第(?P<sect>{_CN})节(?=[ \u3000\t、：:]|$)"
-    # 一、  (not "一、二年级" or "一、二、三…", which are lists, not sections)
-    f"|(?P<sec>{_CN})[、.．](?!{_CN}(?:[、,，和至到或]|年级))(?![0-9０-９])"
-    # 一　总体要求: numeral, space(s), then the title
-    f"|(?P<secsp>{_CN}){_SPACED}"
-    f"|[(（]{_P}(?P<cnp>{_CN}){_P}[)）]"
-    # 1. 1． 1、 — never a decimal (2.0, 1.5亿) or a year (2018年 has no dot)
-    f"|(?P<num>{_DIG}){_P}[.．、](?![0-9０-９.．])"
-    f"|(?P<numsp>{_DIG}){_SPACED}"
-    f"|(?P<dstop>[\u2488-\u249b])"
-    f"|[(（]{_P}(?P<nump>{_DIG}){_P}[)）]"
-    f"|(?P<pdig>[\u2474-\u2487])"
-    f"|(?P<circ>[\u2460-\u2473])"
-    ")"
-)
-_RANK = {"part": -2, "chap": -1, "sect": 0, "sec": 1, "secsp": 1, "cnp": 2, "num": 3,
-         "numsp": 3, "dstop": 3, "nump": 4, "pdig": 4, "circ": 5}
-_CHAPTER_WORD = {"part": "部分", "chap": "章", "sect": "节"}
+_LINE_BREAKS = LINE_BREAKS
 #: Rank of an unnumbered heading line (see :func:`_bare_headings`).
 BARE_RANK = 1
 _TOP = -99                       # rank of the virtual root in the level checks
@@ -174,63 +144,59 @@ _HEAD_STOP = re.compile(f"[。:：{_LINE_BREAKS}]")
 _HEAD_TRAIL = "；;"                  # a list item's closing semicolon is not part of its heading
 _SENTENCE = re.compile("[。；;！!？?]")
 _BREAK = re.compile(f"[{_LINE_BREAKS}]")
-_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
-_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-             "六": 6, "七": 7, "八": 8, "九": 9}
-
-
-def cn_to_int(numeral: str) -> int | None:
-    """Value of a Chinese numeral up to 九百九十九 (``十二`` → 12); None when unreadable."""
-    total, digit, last_unit = 0, None, 1000
-    for ch in numeral:
-        if ch in "零〇" and digit is None and total:
-            continue                                   # 一百零五: a placeholder zero
-        if ch in _CN_DIGIT:
-            if digit is not None:
-                return None
-            digit = _CN_DIGIT[ch]
-        elif ch in "十百":
-            unit = 10 if ch == "十" else 100
-            if unit >= last_unit:
-                return None                            # 十十, 百百: not a numeral
-            total += (1 if digit is None else digit) * unit
-            digit, last_unit = None, unit
-        else:
-            return None
-    total += digit or 0
-    return total if total > 0 else None
-
-
-def _component(kind: str, token: str) -> tuple[str, int | None]:
-    """Path component and integer value of a marker's number."""
-    if kind in _CHAPTER_WORD:                          # 第一章: the caller prints it whole
-        return f"第{token}{_CHAPTER_WORD[kind]}", cn_to_int(token)
-    if kind in ("sec", "secsp"):
-        return token, cn_to_int(token)
-    if kind == "cnp":
-        return f"({token})", cn_to_int(token)
-    if kind in ("num", "numsp"):
-        digits = token.translate(_DIGITS)
-        return digits, int(digits)
-    if kind == "nump":
-        digits = token.translate(_DIGITS)
-        return f"({digits})", int(digits)
-    if kind == "pdig":
-        value = ord(token) - 0x2474 + 1
-        return f"({value})", value
-    if kind == "dstop":
-        value = ord(token) - 0x2488 + 1
-        return str(value), value
-    return token, ord(token) - 0x2460 + 1  # circ
 
 
 # --- kinds ---------------------------------------------------------------------------
 
+_KIND = Literal["preamble", "requirement", "goal", "task", "safeguard"]
+
+
+class _BareHeadingRules(RuleModel):
+    min_chars: int
+    max_chars: int
+    min_count: int
+    forbidden: list[str]
+    not_endings: list[str]
+
+
+class _ReviewRules(RuleModel):
+    max_chars: int
+    cues: list[str]
+
+
+class KindCues(RuleModel):
+    """Model of ``data/structure_kinds.yaml`` (see the comments in the file)."""
+
+    section: dict[Literal["safeguard", "task"], list[str]]
+    review: _ReviewRules
+    heading: dict[Literal["requirement", "goal"], list[str]]
+    default: _KIND
+    attachment: list[str]
+    bare_heading: _BareHeadingRules
+
+
+@lru_cache(maxsize=1)
+def kind_rules() -> KindCues:
+    """The validated cue file ``data/structure_kinds.yaml`` (errors as ``file:line: reason``)."""
+    return load_yaml(config.PACKAGE_DATA / "structure_kinds.yaml", KindCues)
+
+
 @lru_cache(maxsize=1)
 def kind_cues() -> dict:
-    """The heading cues of ``data/structure_kinds.yaml``."""
-    with open(config.PACKAGE_DATA / "structure_kinds.yaml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    """The heading cues of ``data/structure_kinds.yaml`` as plain data."""
+    return kind_rules().model_dump()
+
+
+def review_heading(heading: str) -> bool:
+    """True when ``heading`` names a framing or review-of-the-past section (发展基础, 工作回顾…).
+
+    The one vocabulary (``review`` in ``structure_kinds.yaml``) behind kind ``preamble``
+    of numbered sections; a cue counts only in a heading of at most ``review.max_chars``
+    characters (after its outline marker).
+    """
+    review = kind_rules().review
+    heading = strip_marker(heading.strip())
+    return len(heading) <= review.max_chars and any(cue in heading for cue in review.cues)
 
 
 def _cue_kind(heading: str, table: dict[str, list[str]]) -> str | None:
@@ -254,11 +220,12 @@ def unit_kind(headings: list[str], sections: int = 1) -> str:
     cues = kind_cues()
     if not headings:
         return cues["default"]
-    limits = cues.get("section_max_chars", {})
     for heading in headings[:max(sections, 1)]:
         by_section = _cue_kind(heading, cues["section"])
-        if by_section and len(heading) <= limits.get(by_section, len(heading)):
+        if by_section:
             return by_section
+        if review_heading(heading):
+            return "preamble"
     for heading in reversed(headings):
         by_heading = _cue_kind(heading, cues["heading"])
         if by_heading:
@@ -301,11 +268,11 @@ def _heading_at(text: str, pos: int, bound: int) -> tuple[str, int]:
 def _attachment_line() -> re.Pattern:
     """A line that opens the attachments (附件：…, 附表1 …): see :func:`_marker_lines`."""
     words = "|".join(re.escape(w) for w in kind_cues()["attachment"])
-    return re.compile(_INDENT + f"(?:{words})[0-9０-９一二三四五六七八九十]*"
+    return re.compile(INDENT + f"(?:{words})[0-9０-９一二三四五六七八九十]*"
                       f"(?:[ \u3000\t:：、.．]|$)")
 
 
-def _marker_lines(text: str) -> list[tuple[re.Match | None, int, int]]:
+def _marker_lines(text: str) -> list[tuple[Marker | None, int, int]]:
     """(marker match or None, line start, line end) of every non-blank line, in order.
 
     Stops at the attachments: once a numbered item has been seen, a line starting with
@@ -314,18 +281,17 @@ def _marker_lines(text: str) -> list[tuple[re.Match | None, int, int]]:
     A 第X部分/章/节 marker only counts on a heading line (no sentence punctuation,
     at most :data:`MAX_HEADING` characters).
     """
-    lines: list[tuple[re.Match | None, int, int]] = []
+    lines: list[tuple[Marker | None, int, int]] = []
     seen_marker = False
     attachment = _attachment_line()
     for line in _LINE.finditer(text):
         start, end = _trim(text, line.start(), line.end())
         if start >= end:
             continue
-        match = _MARKER.match(text, line.start(), line.end())
+        match = match_marker(text, line.start(), line.end())
         if match is not None:
-            kind = next(k for k in _RANK if match.group(k) is not None)
-            if _RANK[kind] <= 0 and (_SENTENCE.search(text, match.end(), end)
-                                     or end - match.end() > MAX_HEADING):
+            if match.rank <= 0 and (_SENTENCE.search(text, match.end, end)
+                                    or end - match.end > MAX_HEADING):
                 match = None
         if match is None and seen_marker and attachment.match(text, line.start(), line.end()):
             break
@@ -343,7 +309,7 @@ def _is_bare_candidate(line: str, rules: dict) -> bool:
     return not line.endswith(tuple(rules["not_endings"]))
 
 
-def _bare_headings(text: str, lines: list[tuple[re.Match | None, int, int]]) -> set[int]:
+def _bare_headings(text: str, lines: list[tuple[Marker | None, int, int]]) -> set[int]:
     """Indices (into ``lines``) of unnumbered heading lines acting as top-level sections.
 
     Some plans set their sections as bold lines without numbers (``工作目标``,
@@ -352,8 +318,7 @@ def _bare_headings(text: str, lines: list[tuple[re.Match | None, int, int]]) -> 
     (``bare_heading`` rules of the cue file) is such a heading when the next line is
     numbered or it holds a kind cue; and only when there are at least two of them.
     """
-    ranks = {_RANK[next(k for k in _RANK if m.group(k) is not None)]
-             for m, _, _ in lines if m is not None}
+    ranks = {m.rank for m, _, _ in lines if m is not None}
     if not ranks or min(ranks) <= BARE_RANK:
         return set()
     cues = kind_cues()
@@ -388,12 +353,8 @@ def _scan(text: str) -> list[_Node]:
             rank, value = BARE_RANK, bare_seen
             number, marker, m_start, after = f"h{value}", "", start, start
         elif match is not None:
-            kind = next(k for k in _RANK if match.group(k) is not None)
-            rank = _RANK[kind]
-            number, value = _component(kind, match.group(kind))
-            marker, m_start, after = match.group("m"), match.start("m"), match.end()
-            if kind in _CHAPTER_WORD:
-                number = marker                           # 第一部分 / 第一篇 as printed
+            rank, number, value = match.rank, match.number, match.value
+            marker, m_start, after = match.text, match.start, match.end
         else:
             continue
         while stack and nodes[stack[-1]].rank >= rank:

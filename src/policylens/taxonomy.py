@@ -44,6 +44,7 @@ from sklearn.linear_model import LogisticRegression
 
 from policylens import config
 from policylens.normalize import normalize
+from policylens.outline import strip_marker
 
 CODEBOOK_PATH = config.PACKAGE_DATA / "taxonomy.yaml"
 TRAINING_PATH = config.PACKAGE_DATA / "taxonomy_training.csv"
@@ -287,7 +288,6 @@ _URL = re.compile(r"(?:https?://|www\.)\S+")
 _TAG = re.compile(r"<[^>]{0,200}>")
 _PINYIN = re.compile(r"[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]+(?:\s+[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]+)*")
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
-_NUMBER = re.compile(r"^\s*(?:[一二三四五六七八九十百]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．](?!\d)|[①-⑳])\s*")
 
 
 def _clean(value: Any) -> str:
@@ -302,12 +302,7 @@ def _clean(value: Any) -> str:
 
 
 def _strip_number(text: str) -> str:
-    for _ in range(3):
-        new = _NUMBER.sub("", text, count=1)
-        if new == text:
-            break
-        text = new
-    return text
+    return strip_marker(text.lstrip())
 
 
 def split_heading(heading: Any, text: Any, max_derived: int = 40) -> tuple[str, str]:

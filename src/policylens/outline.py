@@ -1,0 +1,202 @@
+"""The one outline-marker grammar of Chinese plans (read by corpus, structure, taxonomy, targets).
+
+Chinese plans number their outline ``第一部分``/``第一篇`` > ``第一章`` > ``第一节``
+> ``一、`` > ``(一)`` > ``1.`` > ``(1)`` > ``①``, full- or half-width
+(``（一）``, ``1．``, ``1、``, ``（1）``, ``１．``), with the one-character
+forms ``⑴`` (= ``(1)``) and ``⒈`` (= ``1.``). Pages add stray punctuation:
+``(五)、``, ``二 、``, ``1 .``, and ``1)`` / ``1）`` (read as ``(1)``). A numeral
+followed by a space instead of punctuation (``一　总体要求``, ``5 深化改革``)
+is a marker unless a counter or time word follows (``10 个乡镇``, ``2021 年``).
+
+:data:`MARKER` matches one marker at a position (use ``MARKER.match(text, pos)``);
+it never matches a year (``2018年``), a decimal (``2.0``, ``1.5亿``), a list of
+numerals (``一、二年级``) or an age range (``12至45周岁``). Each marker *type*
+has a fixed rank (:data:`RANK`): a smaller rank is a higher outline level.
+:func:`match_marker` returns a :class:`Marker` (type, rank, path component,
+value, span); :func:`strip_marker` removes leading markers from a title;
+:func:`is_heading_line` tells whether a line opens with a marker and reads as
+a heading (a short title, or a ``第X章`` line without sentence punctuation).
+
+Every pattern is linear: bounded numeral runs, no nested quantifiers.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["MARKER", "RANK", "Marker", "match_marker", "iter_line_markers", "strip_marker",
+           "is_heading_line", "cn_to_int", "LINE_BREAKS", "MAX_HEADING"]
+
+#: Characters that end a line (str.splitlines' set).
+LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+#: Longest short title of a heading line (characters).
+MAX_HEADING = 40
+
+INDENT = "[ \t\u00a0\u3000\u2000-\u200b\u202f\u205f\ufeff]*"
+_CN = "[一二三四五六七八九十百零〇两]{1,4}"
+_DIG = "[0-9０-９]{1,3}"
+_P = "[ \u3000]*"
+# after a bare number and a space ("1 加强…", "一　总体要求"), what may not follow: a counter,
+# a time word or a range word makes it a quantity ("10 个乡镇", "2021 年", "12 至45周岁"),
+# not an outline number. Counters that also start common headings (名师, 人才, 家校, 课程,
+# 周边, 公办…) are left out.
+_COUNTER = "年月日号个所万亿千百元项次届期批岁余倍台套座间张册亩%％至到"
+_SPACED = f"(?=[ \u3000]+(?![{_COUNTER}])[\u4e00-\u9fff])"
+# stray punctuation after a closing bracket: "(五)、", "（3）．"
+_AFTER_BRACKET = f"(?:{_P}[、.．])?"
+
+#: One outline marker (group ``m``; the named group holding the number tells the type).
+MARKER = re.compile(
+    INDENT + "(?P<m>"
+    # 第一部分 / 第一篇 > 第一章 > 第一节 (only on a heading line: see is_heading_line);
+    # 第一节 must be followed by a space, a colon or the line end (not "第一节课")
+    f"第(?P<part>{_CN})(?:部分|篇)"
+    f"|第(?P<chap>{_CN})章"
+    f"|第(?P<sect>{_CN})节(?=[ \u3000\t、：:]|$)"
+    # 一、 二 、 (not "一、二年级" or "一、二、三…", which are lists, not sections)
+    f"|(?P<sec>{_CN}){_P}[、.．](?!{_P}{_CN}(?:[、,，和至到或]|年级))(?![0-9０-９])"
+    # 一　总体要求: numeral, space(s), then the title
+    f"|(?P<secsp>{_CN}){_SPACED}"
+    f"|[(（]{_P}(?P<cnp>{_CN}){_P}[)）]{_AFTER_BRACKET}"
+    # 1. 1． 1、 — never a decimal (2.0, 1.5亿) or a year (2018年 has no dot)
+    f"|(?P<num>{_DIG}){_P}[.．、](?![0-9０-９.．])"
+    f"|(?P<numsp>{_DIG}){_SPACED}"
+    f"|(?P<dstop>[\u2488-\u249b])"
+    f"|[(（]{_P}(?P<nump>{_DIG}){_P}[)）]{_AFTER_BRACKET}"
+    # 1) 1）: a (1) that lost its opening bracket (never "1)" inside a sentence: line start only)
+    f"|(?P<numr>{_DIG})[)）]{_AFTER_BRACKET}"
+    f"|(?P<pdig>[\u2474-\u2487])"
+    f"|(?P<circ>[\u2460-\u2473])"
+    ")"
+)
+
+#: Rank of each marker type (smaller = higher level).
+RANK: dict[str, int] = {"part": -2, "chap": -1, "sect": 0, "sec": 1, "secsp": 1, "cnp": 2,
+                        "num": 3, "numsp": 3, "dstop": 3, "nump": 4, "numr": 4, "pdig": 4,
+                        "circ": 5}
+#: Marker types that count only on a heading line (第一部分, 第一章, 第一节).
+CHAPTER_TYPES: dict[str, str] = {"part": "部分", "chap": "章", "sect": "节"}
+
+_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+             "六": 6, "七": 7, "八": 8, "九": 9}
+_SENTENCE = re.compile("[。；;！!？?]")
+_LINE = re.compile(f"[^{LINE_BREAKS}]+")
+
+
+def cn_to_int(numeral: str) -> int | None:
+    """Value of a Chinese numeral up to 九百九十九 (``十二`` → 12); None when unreadable."""
+    total, digit, last_unit = 0, None, 1000
+    for ch in numeral:
+        if ch in "零〇" and digit is None and total:
+            continue                                   # 一百零五: a placeholder zero
+        if ch in _CN_DIGIT:
+            if digit is not None:
+                return None
+            digit = _CN_DIGIT[ch]
+        elif ch in "十百":
+            unit = 10 if ch == "十" else 100
+            if unit >= last_unit:
+                return None                            # 十十, 百百: not a numeral
+            total += (1 if digit is None else digit) * unit
+            digit, last_unit = None, unit
+        else:
+            return None
+    total += digit or 0
+    return total if total > 0 else None
+
+
+@dataclass(frozen=True)
+class Marker:
+    """One outline marker found in a text.
+
+    ``type`` is the named group of :data:`MARKER` (``sec``, ``cnp``, ``num``…),
+    ``rank`` its level (:data:`RANK`), ``number`` the path component (``三``,
+    ``(二)``, ``11``, ``(3)``, ``①``, ``第一章``), ``value`` the number as an
+    integer (None when unreadable), ``text`` the marker as printed and
+    ``start``/``end`` its span (indent excluded, stray punctuation included).
+    """
+
+    type: str
+    rank: int
+    number: str
+    value: int | None
+    text: str
+    start: int
+    end: int
+
+
+def _component(kind: str, token: str, printed: str) -> tuple[str, int | None]:
+    """Path component and integer value of a marker's number."""
+    if kind in CHAPTER_TYPES:                          # 第一章: printed whole
+        return printed, cn_to_int(token)
+    if kind in ("sec", "secsp"):
+        return token, cn_to_int(token)
+    if kind == "cnp":
+        return f"({token})", cn_to_int(token)
+    if kind in ("num", "numsp"):
+        digits = token.translate(_DIGITS)
+        return digits, int(digits)
+    if kind in ("nump", "numr"):
+        digits = token.translate(_DIGITS)
+        return f"({digits})", int(digits)
+    if kind == "pdig":
+        value = ord(token) - 0x2474 + 1
+        return f"({value})", value
+    if kind == "dstop":
+        value = ord(token) - 0x2488 + 1
+        return str(value), value
+    return token, ord(token) - 0x2460 + 1  # circ
+
+
+def marker_from_match(match: re.Match) -> Marker:
+    """The :class:`Marker` of a :data:`MARKER` match."""
+    kind = next(k for k in RANK if match.group(k) is not None)
+    printed = match.group("m")
+    number, value = _component(kind, match.group(kind), printed)
+    return Marker(kind, RANK[kind], number, value, printed, match.start("m"), match.end("m"))
+
+
+def match_marker(text: str, pos: int = 0, endpos: int | None = None) -> Marker | None:
+    """The outline marker at ``pos`` (after optional indent), or None."""
+    match = MARKER.match(text, pos, len(text) if endpos is None else endpos)
+    return None if match is None else marker_from_match(match)
+
+
+def _title_is_short(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` (a line after its marker) reads as a heading line."""
+    return not _SENTENCE.search(text, start, end) and end - start <= MAX_HEADING
+
+
+def is_heading_line(line: str) -> bool:
+    """True when ``line`` opens with an outline marker that counts there.
+
+    A 第X部分/章/节 marker counts only on a short line without sentence
+    punctuation (``第一章第三条规定…。`` is body text); the other markers count
+    at any line start.
+    """
+    marker = match_marker(line)
+    if marker is None:
+        return False
+    if marker.type in CHAPTER_TYPES:
+        return _title_is_short(line, marker.end, len(line.rstrip()))
+    return True
+
+
+def iter_line_markers(text: str):
+    """Every marker that opens a line of ``text`` (per :func:`is_heading_line`), in order."""
+    for line in _LINE.finditer(text):
+        marker = match_marker(text, line.start(), line.end())
+        if marker is not None and (marker.type not in CHAPTER_TYPES
+                                   or _title_is_short(text, marker.end, line.end())):
+            yield marker
+
+
+def strip_marker(text: str, times: int = 3) -> str:
+    """``text`` without its leading outline markers (up to ``times``) and the spaces after them."""
+    for _ in range(times):
+        marker = match_marker(text)
+        if marker is None:
+            break
+        text = text[marker.end:].lstrip()
+    return text

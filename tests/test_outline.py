@@ -1,0 +1,106 @@
+"""Tests of policylens.outline: the one outline-marker grammar."""
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from policylens.outline import (
+    MARKER,
+    RANK,
+    is_heading_line,
+    iter_line_markers,
+    match_marker,
+    strip_marker,
+)
+
+
+@pytest.mark.parametrize("line,kind,number,value", [
+    ("第一部分 总体要求", "part", "第一部分", 1),
+    ("第二篇　发展环境", "part", "第二篇", 2),
+    ("第十二章 保障措施", "chap", "第十二章", 12),
+    ("第三节 推进改革", "sect", "第三节", 3),
+    ("一、指导思想", "sec", "一", 1),
+    ("二 、主要任务", "sec", "二", 2),
+    ("十一．加强党建", "sec", "十一", 11),
+    ("一　总体要求", "secsp", "一", 1),
+    ("(一)推进改革", "cnp", "(一)", 1),
+    ("（五）、加强队伍建设", "cnp", "(五)", 5),
+    ("（ 三 ）提升质量", "cnp", "(三)", 3),
+    ("1.强化学习", "num", "1", 1),
+    ("１．强化学习", "num", "1", 1),
+    ("12、建好组织", "num", "12", 12),
+    ("3 .落实经费", "num", "3", 3),
+    ("5 深化改革", "numsp", "5", 5),
+    ("⒈强化学习", "dstop", "1", 1),
+    ("(1)读原著", "nump", "(1)", 1),
+    ("（２）学原文", "nump", "(2)", 2),
+    ("1)悟原理", "numr", "(1)", 1),
+    ("3）、做实事", "numr", "(3)", 3),
+    ("⑷做到学深悟透", "pdig", "(4)", 4),
+    ("③完成改造", "circ", "③", 3),
+    ("\u3000\u3000(二)巩固基础", "cnp", "(二)", 2),
+])
+def test_every_marker_form(line, kind, number, value):
+    marker = match_marker(line)
+    assert marker is not None
+    assert (marker.type, marker.number, marker.value) == (kind, number, value)
+    assert marker.rank == RANK[kind]
+    assert line[marker.start:marker.end] == marker.text
+
+
+@pytest.mark.parametrize("line", [
+    "2018年全市新建学校20所。",
+    "2011年每个街道建成1所社区学校。",
+    "12至45周岁人口受教育年限达到10.5年。",
+    "12 至45周岁人口",
+    "巩固率：95%",
+    "2.0版教育信息化行动计划",
+    "1.5亿元用于改扩建",
+    "一、二年级全面实施课后服务。",
+    "一 、二年级",
+    "10 个乡镇建成中心校",
+    "2021 年完成",
+    "一是扩大普惠资源",
+    "第一，推进改革",
+    "(2018—2020年)规划",
+])
+def test_not_markers(line):
+    assert match_marker(line) is None
+
+
+def test_ranks_order_the_levels():
+    order = ["第一部分", "第一章", "第一节", "一、", "(一)", "1.", "(1)", "①"]
+    ranks = [match_marker(m + " 标题").rank for m in order]
+    assert ranks == sorted(ranks) and len(set(ranks)) == len(ranks)
+    assert match_marker("⑴x").rank == match_marker("(1)x").rank == match_marker("1)x").rank
+    assert match_marker("⒈x").rank == match_marker("1.x").rank
+
+
+def test_chapter_markers_count_only_on_heading_lines():
+    assert is_heading_line("第一章 发展基础")
+    assert not is_heading_line("第一章第三条规定，学校应当开展教育活动。")
+    assert not is_heading_line("第二节课后开展体育活动")
+    assert is_heading_line("1.强化学习。用习近平新时代中国特色社会主义思想武装头脑。")
+    assert not is_heading_line("全面落实立德树人根本任务")
+
+
+def test_iter_line_markers_finds_line_starts_only():
+    text = "一、总体要求\n坚持1.改革。\n（一）推进改革\n第一章第三条规定，学校应当开展教育活动。\n2.加强队伍\n"
+    assert [m.number for m in iter_line_markers(text)] == ["一", "(一)", "2"]
+
+
+def test_strip_marker():
+    assert strip_marker("（三）1. 加强队伍建设") == "加强队伍建设"
+    assert strip_marker("一、二年级课后服务") == "一、二年级课后服务"
+    assert strip_marker("加强队伍建设") == "加强队伍建设"
+
+
+def test_marker_pattern_is_linear_on_long_runs():
+    for text in (" " * 50_000 + "x", "一" * 50_000, "(" * 50_000, "1" * 50_000):
+        begin = time.perf_counter()
+        for pos in range(0, len(text), 997):
+            MARKER.match(text, pos)
+        assert time.perf_counter() - begin < 1.0
+    assert isinstance(MARKER, re.Pattern)
