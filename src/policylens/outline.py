@@ -13,7 +13,7 @@ it never matches a year (``2018年``), a decimal (``2.0``, ``1.5亿``), a list o
 numerals (``一、二年级``) or an age range (``12至45周岁``). Each marker *type*
 has a fixed rank (:data:`RANK`): a smaller rank is a higher outline level.
 :func:`match_marker` returns a :class:`Marker` (type, rank, path component,
-value, span); :func:`strip_marker` removes leading markers from a title;
+value, span; numerals read by :mod:`policylens.numerals`); :func:`strip_marker` removes leading markers from a title;
 :func:`is_heading_line` tells whether a line opens with a marker and reads as
 a heading (a short title, or a ``第X章`` line without sentence punctuation).
 
@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from policylens.numerals import cn_to_int
 
 __all__ = ["MARKER", "RANK", "Marker", "match_marker", "iter_line_markers", "strip_marker",
            "is_heading_line", "cn_to_int", "LINE_BREAKS", "MAX_HEADING"]
@@ -78,32 +80,8 @@ RANK: dict[str, int] = {"part": -2, "chap": -1, "sect": 0, "sec": 1, "secsp": 1,
 CHAPTER_TYPES: dict[str, str] = {"part": "部分", "chap": "章", "sect": "节"}
 
 _DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
-_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-             "六": 6, "七": 7, "八": 8, "九": 9}
 _SENTENCE = re.compile("[。；;！!？?]")
 _LINE = re.compile(f"[^{LINE_BREAKS}]+")
-
-
-def cn_to_int(numeral: str) -> int | None:
-    """Value of a Chinese numeral up to 九百九十九 (``十二`` → 12); None when unreadable."""
-    total, digit, last_unit = 0, None, 1000
-    for ch in numeral:
-        if ch in "零〇" and digit is None and total:
-            continue                                   # 一百零五: a placeholder zero
-        if ch in _CN_DIGIT:
-            if digit is not None:
-                return None
-            digit = _CN_DIGIT[ch]
-        elif ch in "十百":
-            unit = 10 if ch == "十" else 100
-            if unit >= last_unit:
-                return None                            # 十十, 百百: not a numeral
-            total += (1 if digit is None else digit) * unit
-            digit, last_unit = None, unit
-        else:
-            return None
-    total += digit or 0
-    return total if total > 0 else None
 
 
 @dataclass(frozen=True)

@@ -75,8 +75,8 @@ from typing import Literal
 import pandas as pd
 
 from policylens import config
+from policylens.numerals import cn_to_int as cn_to_int  # re-exported for callers of earlier releases
 from policylens.outline import INDENT, LINE_BREAKS, MAX_HEADING, Marker, match_marker, strip_marker
-from policylens.outline import cn_to_int as cn_to_int  # re-exported: the numeral reader of earlier releases
 from policylens.rulefile import RuleModel, load_yaml
 
 # The column meanings below feed the generated data/processed/SCHEMA.md: the new
