@@ -41,6 +41,11 @@ ANNUAL_TYPES = frozenset({"annual_plan", "work_key_points"})
 EXTERNAL_SET = config.EVAL / "targets_external.csv"
 #: Harder excerpts annotated before the extractor was run on them (batch blind-2).
 BLIND_SET = config.EVAL / "targets_blind.csv"
+#: Notation suite: one short plan sentence per case, by notation class (written by the developers).
+NOTATION_SET = config.EVAL / "targets_notation.csv"
+#: Registers that mix commitments with reports: progress reports inside plans, news pages,
+#: one-line pages, Traditional mirrors; every quantity with its status.
+REGISTERS_SET = config.EVAL / "targets_registers.csv"
 #: Whole plan documents as a web scrape gives them (title, chrome, outline, 保障措施),
 #: annotated before the extractor was run on them: ``*.txt``, ``manifest.csv``, ``expected.csv``.
 PLANS_DIR = config.EVAL / "targets_plans"
@@ -216,7 +221,10 @@ def load_external(path: Any = None) -> tuple[dict[str, str], dict[str, int | Non
     for row in frame.itertuples():
         texts.setdefault(row.excerpt_id, row.text)
         years.setdefault(row.excerpt_id, int(row.plan_year) if row.plan_year.strip() else None)
-    gold = frame[frame["quote"] != ""].copy()
+    keep = frame["quote"] != ""
+    if "status" in frame.columns:                 # sets with every quantity: targets are the target rows
+        keep &= frame["status"].isin(("", "target"))
+    gold = frame[keep].copy()
     gold.insert(0, "doc_id", gold["excerpt_id"])
     for col in ("value", "value_low", "value_high"):
         gold[col] = pd.to_numeric(gold[col].replace("", None), errors="coerce")
@@ -273,6 +281,31 @@ def evaluate_blind(extract: Callable[[str, int | None], pd.DataFrame] = extract_
     return evaluate_external(extract, path=BLIND_SET)
 
 
+def evaluate_notation(extract: Callable[[str, int | None], pd.DataFrame] = extract_targets,
+                      path: Any = None) -> dict[str, Any]:
+    """The notation suite: figures as :func:`evaluate_external` plus the share of cases read exactly.
+
+    A case is exact when every expected record is matched (value, unit, comparator) and
+    nothing else is extracted; ``exact_by_class`` gives the share per notation class.
+    """
+    figures = evaluate_external(extract, path=path or NOTATION_SET)
+    meta = (pd.read_csv(path or NOTATION_SET, dtype=str, keep_default_na=False, encoding="utf-8")
+            .drop_duplicates("excerpt_id").set_index("excerpt_id"))
+    by_class: dict[str, list[bool]] = {}
+    for r in figures["results"]:
+        exact = r.tp == r.n_gold == r.n_pred
+        by_class.setdefault(meta.loc[r.doc_id, "source_style"], []).append(exact)
+    flags = [x for v in by_class.values() for x in v]
+    figures["exact"] = sum(flags) / len(flags) if flags else 1.0
+    figures["exact_by_class"] = {k: sum(v) / len(v) for k, v in sorted(by_class.items())}
+    return figures
+
+
+def evaluate_registers(extract: Callable[[str, int | None], pd.DataFrame] = extract_targets) -> dict[str, Any]:
+    """The registers set (target rows only), figures as :func:`evaluate_external`."""
+    return evaluate_external(extract, path=REGISTERS_SET)
+
+
 def load_plans(directory: Any = None) -> tuple[dict[str, str], dict[str, int | None], pd.DataFrame]:
     """The plans set: (file → normalized text, file → plan_year, expected records).
 
@@ -326,6 +359,9 @@ def report(figures: dict[str, Any], lists: bool = True) -> str:
               f"field accuracy (value, unit and comparator right among overlap-matched): "
               f"{figures['field_accuracy']:.3f} of {figures['overlap_matched']}",
               f"target_year right among matched: {figures['year_accuracy']:.3f}"]
+    if "exact" in figures:
+        lines.append(f"cases read exactly: {figures['exact']:.3f} ("
+                     + ", ".join(f"{k} {v:.2f}" for k, v in figures["exact_by_class"].items()) + ")")
     if "indicator_id_accuracy" in figures:
         lines.append(f"indicator_id right among matched with a canonical expectation: "
                      f"{figures['indicator_id_accuracy']:.3f} of {figures['indicator_id_total']}")
@@ -352,9 +388,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="figures only, no lists of misses and false alarms")
     parser.add_argument("--min-f1", type=float, default=None,
                         help="exit 1 when the overall F1 of any evaluated set is below this")
-    parser.add_argument("--set", choices=("gold", "external", "blind", "plans", "all"), default="all",
+    parser.add_argument("--set", choices=("gold", "external", "blind", "plans", "notation", "registers", "all"),
+                        default="all",
                         help="founding-corpus gold, the external excerpts, the blind excerpts, the whole plan "
-                             "documents, or all (default)")
+                             "documents, the notation suite, the registers set, or all (default)")
     args = parser.parse_args(argv)
     failed = False
     runs = []
@@ -366,6 +403,10 @@ def main(argv: list[str] | None = None) -> int:
         runs.append(evaluate_blind)
     if args.set in ("plans", "all"):
         runs.append(evaluate_plans)
+    if args.set in ("notation", "all"):
+        runs.append(evaluate_notation)
+    if args.set in ("registers", "all"):
+        runs.append(evaluate_registers)
     for k, run in enumerate(runs):
         figures = run()
         if k:
