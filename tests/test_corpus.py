@@ -22,6 +22,7 @@ from policylens.corpus import (
     read_manifest,
     read_raw,
 )
+from policylens.rulefile import RuleFileError
 
 SAMPLE = "（一）推进全面从严治党，构建教育系统党建工作新格局\n1．强化思想引领。全市学前三年幼儿入园率达到９４％。"
 CHROME = re.compile(r"您现在的位置|发布时间|发布日期|来源:|ICP备|公网安备|网站标识码|友情链接|设为首页|总访问量|"
@@ -104,7 +105,7 @@ def test_manifest_is_valid_and_complete():
 @pytest.mark.parametrize("column, value, message", [
     ("sha256", "0" * 64, r"row 2 \(zhuzhou-2017\).*checksum mismatch"),
     ("doc_type", "five_year_plan", r"column doc_type.*unknown value 'five_year_plan'"),
-    ("doc_id", "no-such-file", r"column doc_id.*raw file no-such-file\.txt not found"),
+    ("doc_id", "no-such-file", r"column doc_id.*raw file no-such-file\.txt in raw/: .*not found"),
     ("plan_start_year", "20x3", r"column plan_start_year.*not a year"),
     ("anonymized", "maybe", r"column anonymized.*unknown value"),
     ("city_en", "", r"column city_en.*missing value"),
@@ -247,6 +248,6 @@ def test_rules_are_data_with_reasons():
 
 def test_bad_rule_file_is_a_clear_error(tmp_path):
     path = tmp_path / "rules.yaml"
-    path.write_text("rules:\n  - id: x\n    kind: sparkle\n    pattern: 'a'\n    reason: r\n", encoding="utf-8")
-    with pytest.raises(CorpusError, match="rule x: unknown kind 'sparkle'"):
+    path.write_text("version: 1\nrules:\n  - id: x\n    kind: sparkle\n    pattern: 'a'\n    reason: r\n", encoding="utf-8")
+    with pytest.raises(RuleFileError, match=r"rules\.yaml:4: rules\.0\.kind: Input should be 'drop_line'"):
         load_rules(path)

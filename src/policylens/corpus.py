@@ -22,126 +22,31 @@ joined by ``;``).
 """
 from __future__ import annotations
 
-import codecs
 import csv
-import hashlib
 import re
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
-import yaml
+from pydantic import Field, model_validator
 
 from policylens import config
+from policylens.manifest import (  # noqa: F401 (re-exported: the corpus stage's public names)
+    ADMIN_LEVELS,
+    DOC_TYPES,
+    MANIFEST_COLUMNS,
+    ManifestError,
+    check_manifest,
+    read_manifest,
+)
 from policylens.normalize import WIDTH_TABLE, is_traditional, to_simplified
 from policylens.outline import match_marker
-
-# --------------------------------------------------------------------------
-# errors
-
-
-class CorpusError(ValueError):
-    """A problem with one input file, reported as ``file:line: reason``."""
-
-    def __init__(self, path: Path | str, reason: str, line: int | None = None, column: str | None = None):
-        self.path, self.reason, self.line, self.column = str(path), reason, line, column
-        where = self.path if line is None else f"{self.path}:{line}"
-        if column:
-            where += f" (column {column})"
-        super().__init__(f"{where}: {reason}")
-
-
-class ManifestError(CorpusError):
-    """A problem with a row of ``manifest.csv``."""
-
-
-# --------------------------------------------------------------------------
-# reading raw files
-
-
-@dataclass(frozen=True)
-class RawText:
-    """A decoded raw file."""
-
-    path: Path
-    text: str
-    encoding: str
-
-
-def _line_of(data: bytes, pos: int) -> int:
-    return data.count(b"\n", 0, pos) + 1
-
-
-def _looks_binary(text: str) -> bool:
-    if not text:
-        return False
-    controls = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or ch == "\x7f")
-    return "\x00" in text or controls / len(text) > 0.01
-
-
-_PLAUSIBLE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2010-\u206f\u00b7\u2460-\u24ff"
-                        r"\u3400-\u4dbf\x20-\x7e\t\n\r]")
-
-
-def _plausible(text: str) -> bool:
-    """Mostly Chinese, ASCII and punctuation: what a decoded plan looks like."""
-    sample = text[:20000]
-    return bool(sample) and not _looks_binary(sample) and len(_PLAUSIBLE.findall(sample)) >= 0.85 * len(sample)
-
-
-def decode_bytes(data: bytes, path: Path | str = "<bytes>") -> RawText:
-    """Decode the bytes of a plan file or raise :class:`CorpusError`.
-
-    BOMs decide first (UTF-8, UTF-16 LE/BE); otherwise strict UTF-8, strict
-    GB18030 (a superset of GBK/GB2312) and BOM-less UTF-16 are tried, and the
-    first whose result looks like text (mostly CJK, ASCII and punctuation) wins.
-    """
-    if not data.strip():
-        raise CorpusError(path, "empty file" if not data else "file contains only whitespace")
-    if data.startswith(codecs.BOM_UTF8):
-        candidates = ["utf-8-sig"]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates = ["utf-16"]
-    else:
-        candidates = ["utf-8", "gb18030", "utf-16-le", "utf-16-be"]
-        if len(data) % 2 == 0 and data[1::2].count(0) > 0.3 * len(data) / 2:
-            candidates = ["utf-16-le", "utf-16-be", "utf-8", "gb18030"]
-        elif len(data) % 2 == 0 and data[0::2].count(0) > 0.3 * len(data) / 2:
-            candidates = ["utf-16-be", "utf-16-le", "utf-8", "gb18030"]
-    utf8_error: UnicodeDecodeError | None = None
-    for encoding in candidates:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError as exc:
-            if encoding.startswith("utf-8"):
-                utf8_error = exc
-            continue
-        if encoding in ("utf-8-sig", "utf-16") and not _looks_binary(text) or _plausible(text):
-            if not text.strip():
-                raise CorpusError(path, "file contains only whitespace")
-            return RawText(Path(path), text, "utf-8" if encoding == "utf-8-sig" else encoding)
-    controls = sum(1 for b in data[:20000] if b < 9 or 13 < b < 32)
-    if b"\x00" in data or controls > 0.01 * min(len(data), 20000):
-        pos = min((data.find(bytes([b])) for b in range(9) if bytes([b]) in data), default=0)
-        raise CorpusError(path, "binary file, not text (control bytes such as NUL; not UTF-8, GB18030 or UTF-16)",
-                          line=_line_of(data, pos))
-    pos = utf8_error.start if utf8_error else 0
-    raise CorpusError(path, f"unknown encoding: not valid UTF-8, GB18030/GBK or UTF-16 "
-                            f"(undecodable byte 0x{data[pos]:02x} at byte {pos})", line=_line_of(data, pos))
-
-
-def read_raw(path: Path | str) -> RawText:
-    """Read and decode one raw plan file (see :func:`decode_bytes`)."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CorpusError(path, f"cannot read file: {exc.strerror or exc}") from exc
-    return decode_bytes(data, path)
-
+from policylens.rawfile import CorpusError, RawText, decode_bytes, read_raw  # noqa: F401 (re-exported)
+from policylens.rulefile import RuleModel, compile_linear, load_yaml
 
 # --------------------------------------------------------------------------
 # text with an offset map
@@ -160,6 +65,13 @@ class TrackedText:
         changed = sum(1 for a, b in zip(self.text, new) if a != b)
         self.text = new
         return changed
+
+    def strip_newlines(self) -> None:
+        """Drop leading and trailing newlines (plain string methods: linear)."""
+        start = len(self.text) - len(self.text.lstrip("\n"))
+        end = len(self.text.rstrip("\n"))
+        if start or end < len(self.text):
+            self.text, self.origin = self.text[start:end], self.origin[start:end]
 
     def sub(self, pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], list[tuple[str, int]]] = "",
             ) -> list[str]:
@@ -238,35 +150,50 @@ class Rule:
 RULE_KINDS = ("drop_line", "delete", "replace")
 
 
+class _RuleSpec(RuleModel):
+    id: str = Field(min_length=1)
+    kind: Literal["drop_line", "delete", "replace"]
+    pattern: str = Field(min_length=1)
+    reason: str = Field(min_length=1)
+    replacement: str | None = None
+
+    @model_validator(mode="after")
+    def _replacement_iff_replace(self) -> _RuleSpec:
+        if (self.kind == "replace") != (self.replacement is not None):
+            raise ValueError("a replace rule needs 'replacement'; other kinds take none")
+        return self
+
+
+class _RuleFile(RuleModel):
+    version: int
+    rules: list[_RuleSpec]
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> _RuleFile:
+        ids = [r.id for r in self.rules]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate rule id(s) {dupes}")
+        return self
+
+
 def load_rules(path: Path | None = None) -> tuple[Rule, ...]:
-    """Load and validate the cleaning rules (clear error naming the rule)."""
+    """Load and validate the cleaning rules (``file:line: reason`` errors; patterns must be linear)."""
+    from policylens.rulefile import RuleFileError
+
     path = path or config.PACKAGE_DATA / "cleaning_rules.yaml"
-    try:
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise CorpusError(path, f"invalid YAML: {getattr(exc, 'problem', exc)}",
-                          line=mark.line + 1 if mark else None) from exc
+    spec = load_yaml(path, _RuleFile)
     rules: list[Rule] = []
-    seen: set[str] = set()
-    for i, entry in enumerate(spec.get("rules", []), start=1):
-        rid = entry.get("id") or f"#{i}"
-        for key in ("id", "kind", "pattern", "reason"):
-            if not entry.get(key):
-                raise CorpusError(path, f"rule {rid}: missing '{key}'")
-        if rid in seen:
-            raise CorpusError(path, f"rule {rid}: duplicate id")
-        if entry["kind"] not in RULE_KINDS:
-            raise CorpusError(path, f"rule {rid}: unknown kind {entry['kind']!r} (expected one of {RULE_KINDS})")
-        if entry["kind"] == "replace" and "replacement" not in entry:
-            raise CorpusError(path, f"rule {rid}: a replace rule needs 'replacement'")
+    for entry in spec.rules:
         try:
-            flags = re.MULTILINE if entry["kind"] == "drop_line" else 0
-            pattern = re.compile(entry["pattern"], flags)
-        except re.error as exc:
-            raise CorpusError(path, f"rule {rid}: bad pattern: {exc}") from exc
-        seen.add(rid)
-        rules.append(Rule(rid, entry["kind"], pattern, entry["reason"], entry.get("replacement", "")))
+            if entry.kind == "drop_line":  # the line holding a match: wrapped once here, linear per line
+                compile_linear(entry.pattern, f"rule {entry.id}", re.MULTILINE)
+                pattern = re.compile(r"^[^\n]*?(?:" + entry.pattern + r")[^\n]*(?:\n|\Z)", re.MULTILINE)
+            else:
+                pattern = compile_linear(entry.pattern, f"rule {entry.id}")
+        except ValueError as exc:
+            raise RuleFileError(path, str(exc)) from exc
+        rules.append(Rule(entry.id, entry.kind, pattern, entry.reason, entry.replacement or ""))
     return tuple(rules)
 
 
@@ -322,11 +249,24 @@ class CleanResult:
 
 _SENTENCE = re.compile(r"[。，,；;：:！!？?]")
 _DATE = re.compile(r"((?:19|20)\d\d)[-/.年](\d{1,2})[-/.月](\d{1,2})")
-_WS_EDGE = re.compile(r"[ \t\f\v]+(?=\n)|(?<=\n)[ \t\f\v]+|\A[ \t\f\v]+|[ \t\f\v]+\Z")
-_WS_RUN = re.compile(r"[ \t\f\v]{2,}")
+# Whitespace in one linear pass: each maximal run is matched once (no lookahead from every
+# position of the run, which was quadratic); the callback drops it at a line edge, folds it to one space inside.
+_WS = re.compile(r"[ \t\f\v]+")
 _NEWLINES = re.compile(r"\n{2,}")
-_EDGE_NEWLINES = re.compile(r"\A\n+|\n+\Z")
 _CR = re.compile(r"\r\n?")
+
+
+def _fold_space(tracked: TrackedText) -> Callable[[re.Match[str]], list[tuple[str, int]]]:
+    """``sub`` callback: a run of spaces at a line edge goes, inside a line it becomes one space."""
+    text, origin = tracked.text, tracked.origin
+
+    def fold(m: re.Match[str]) -> list[tuple[str, int]]:
+        start, end = m.span()
+        if start == 0 or end == len(text) or text[start - 1] == "\n" or text[end] == "\n":
+            return []
+        return [(text[start] if end - start == 1 else " ", origin[start])]
+
+    return fold
 
 
 def _record(hits: list[RuleHit], rid: str, kind: str, matched: list[str], reason: str, removed: int | None = None):
@@ -361,20 +301,18 @@ def clean(raw: str, rules: Iterable[Rule] | None = None) -> CleanResult:
                             "page served in Traditional characters; converted with OpenCC t2s"))
     for rule in rules:
         if rule.kind == "drop_line":
-            line_pattern = re.compile(r"^[^\n]*?(?:" + rule.pattern.pattern + r")[^\n]*(?:\n|\Z)", re.MULTILINE)
-            _record(hits, rule.id, rule.kind, tracked.sub(line_pattern), rule.reason)
+            _record(hits, rule.id, rule.kind, tracked.sub(rule.pattern), rule.reason)
         elif rule.kind == "delete":
             _record(hits, rule.id, rule.kind, tracked.sub(rule.pattern), rule.reason)
         else:
             matched = tracked.sub(rule.pattern, _template_pieces(rule.replacement, tracked.origin))
             _record(hits, rule.id, rule.kind, matched, rule.reason, removed=0)
     # whitespace: strip line edges, fold runs, drop blank lines
-    tracked.sub(_WS_EDGE)
-    tracked.sub(_WS_RUN, " ")
+    tracked.sub(_WS, _fold_space(tracked))
     tracked.sub(_NEWLINES, "\n")
-    tracked.sub(_EDGE_NEWLINES)
+    tracked.strip_newlines()
     title = _remove_title(tracked, hits)
-    tracked.sub(_EDGE_NEWLINES)
+    tracked.strip_newlines()
     return CleanResult(tracked.text, tracked.origin, raw, hits, title, page_date, converted)
 
 
@@ -405,98 +343,6 @@ def _remove_title(tracked: TrackedText, hits: list[RuleHit]) -> str:
 def clean_text(raw: str) -> str:
     """Cleaned plain text of a raw plan (the full result is :func:`clean`)."""
     return clean(raw).text
-
-
-# --------------------------------------------------------------------------
-# manifest
-
-MANIFEST_COLUMNS = ("doc_id", "source_file", "city_zh", "city_en", "province_zh", "province_en", "admin_level",
-                    "plan_start_year", "plan_end_year", "doc_type", "title", "issuing_body", "published_date",
-                    "source", "anonymized", "sha256", "inferred", "evidence")
-DOC_TYPES = {"annual_plan": "Annual work plan 年度工作计划",
-             "work_key_points": "Work key points 工作要点",
-             "multi_year_action_plan": "Multi-year action plan 多年行动计划"}
-ADMIN_LEVELS = ("province", "prefecture", "county")
-_REQUIRED = ("doc_id", "city_zh", "city_en", "province_zh", "province_en", "admin_level", "plan_start_year",
-             "plan_end_year", "doc_type", "title", "source", "anonymized", "sha256")
-_DOC_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-
-def _check_row(row: dict[str, str], line: int, path: Path, raw_dir: Path) -> dict[str, object]:
-    def fail(column: str, reason: str) -> ManifestError:
-        return ManifestError(path, f"row {line - 1} ({row.get('doc_id') or '?'}): {reason}", line=line, column=column)
-
-    for col in _REQUIRED:
-        if not (row.get(col) or "").strip():
-            raise fail(col, "missing value")
-    doc_id = row["doc_id"]
-    if not _DOC_ID.match(doc_id):
-        raise fail("doc_id", f"{doc_id!r} is not a lowercase slug like 'baotou-2018'")
-    if row["doc_type"] not in DOC_TYPES:
-        raise fail("doc_type", f"unknown value {row['doc_type']!r} (expected one of {sorted(DOC_TYPES)})")
-    if row["admin_level"] not in ADMIN_LEVELS:
-        raise fail("admin_level", f"unknown value {row['admin_level']!r} (expected one of {list(ADMIN_LEVELS)})")
-    if row["anonymized"] not in ("true", "false"):
-        raise fail("anonymized", f"unknown value {row['anonymized']!r} (expected true or false)")
-    years = {}
-    for col in ("plan_start_year", "plan_end_year"):
-        if not re.fullmatch(r"(19|20)\d\d", row[col]):
-            raise fail(col, f"{row[col]!r} is not a year")
-        years[col] = int(row[col])
-    if years["plan_end_year"] < years["plan_start_year"]:
-        raise fail("plan_end_year", "ends before it starts")
-    if row.get("published_date") and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", row["published_date"]):
-        raise fail("published_date", f"{row['published_date']!r} is not YYYY-MM-DD")
-    inferred = [f for f in (row.get("inferred") or "").split(";") if f]
-    unknown = [f for f in inferred if f not in MANIFEST_COLUMNS]
-    if unknown:
-        raise fail("inferred", f"unknown field(s) {unknown}")
-    if inferred and not (row.get("evidence") or "").strip():
-        raise fail("evidence", "inferred fields need their evidence")
-    file = raw_dir / f"{doc_id}.txt"
-    if not file.exists():
-        raise fail("doc_id", f"raw file {file.name} not found in {raw_dir.name}/")
-    digest = hashlib.sha256(file.read_bytes()).hexdigest()
-    if digest != row["sha256"].strip().lower():
-        raise fail("sha256", f"checksum mismatch for {file.name}: manifest {row['sha256'][:12]}…, file {digest[:12]}…")
-    return {**row, **years, "anonymized": row["anonymized"] == "true", "inferred": ";".join(inferred)}
-
-
-def read_manifest(path: Path | None = None, raw_dir: Path | None = None,
-                  errors: list[CorpusError] | None = None) -> pd.DataFrame:
-    """Read and validate the manifest.
-
-    With ``errors=None`` the first bad row raises :class:`ManifestError`;
-    with a list, bad rows are skipped and their errors appended, so the rest
-    of the corpus still builds.
-    """
-    path = Path(path or config.MANIFEST)
-    raw_dir = Path(raw_dir or path.parent)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ManifestError(path, f"cannot read manifest: {exc}") from exc
-    reader = csv.DictReader(text.splitlines())
-    missing = [c for c in _REQUIRED if c not in (reader.fieldnames or [])]
-    if missing:
-        raise ManifestError(path, f"header lacks column(s) {missing}", line=1)
-    rows: list[dict[str, object]] = []
-    seen: dict[str, int] = {}
-    for line, row in enumerate(reader, start=2):
-        try:
-            if row.get("doc_id") in seen:
-                raise ManifestError(path, f"row {line - 1}: duplicate doc_id {row['doc_id']!r} "
-                                          f"(first on line {seen[row['doc_id']]})", line=line, column="doc_id")
-            checked = _check_row(row, line, path, raw_dir)
-        except CorpusError as exc:
-            if errors is None:
-                raise
-            errors.append(exc)
-            continue
-        seen[str(row["doc_id"])] = line
-        rows.append(checked)
-    frame = pd.DataFrame(rows, columns=[c for c in MANIFEST_COLUMNS if c in (reader.fieldnames or [])])
-    return frame.sort_values("doc_id", kind="stable").reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------
