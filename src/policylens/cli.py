@@ -27,6 +27,8 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
+from policylens.ingest.commands import add_add, add_check  # light: imports the ingest stage lazily
+
 SubcommandAdder = Callable[[argparse._SubParsersAction], None]
 
 
@@ -158,6 +160,7 @@ def _add_notebooks(subparsers: argparse._SubParsersAction) -> None:
 
 #: Registered subcommands, in help order.
 SUBCOMMANDS: list[SubcommandAdder] = [_add_build, _add_evaluate, _add_notebooks, _add_targets]
+SUBCOMMANDS += [add_add, add_check]  # policylens.ingest
 
 
 def register(add: SubcommandAdder) -> SubcommandAdder:
