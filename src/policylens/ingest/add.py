@@ -176,7 +176,8 @@ def add_file(path: Path, *, raw_dir: Path | None = None, manifest: Path | None =
         cleaned = clean(extracted.text).text
         if not cleaned.strip():
             raise CorpusError(path, "nothing left after cleaning: the file holds only web-page chrome")
-        fields = infer_metadata(extracted.text, cleaned, title_hint=extracted.title, filename=Path(path).name)
+        fields = infer_metadata(extracted.text, cleaned, title_hint=extracted.title, date_hint=extracted.date,
+                                filename=Path(path).name)
         fields = apply_overrides(fields, overrides or {})
     except (CorpusError, ValueError) as exc:
         result.error = str(exc) if isinstance(exc, CorpusError) else f"{path}: {exc}"

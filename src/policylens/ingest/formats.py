@@ -38,6 +38,7 @@ class Extracted:
     encoding: str = ""             # of a .txt or .html original
     spans: list[tuple[int, int, str]] = field(default_factory=list)  # (start, length, locator in the original)
     title: str = ""                # the title the format gives (HTML <title>/<h1>, docx core property)
+    date: str = ""                 # the publication date the format gives (HTML metadata), YYYY-MM-DD
 
 
 def supported_list() -> str:
@@ -68,6 +69,11 @@ class _Builder:
 # --------------------------------------------------------------------------
 # HTML
 
+# rows of a government site's 信息公开 metadata table (索引号, 发布机构, 成文日期…), when the extractor keeps them
+_META_LINE = re.compile(r"\s{0,4}\|?\s{0,4}(?:索引号|主题分类|发布机构|发文机关|成文日期|发布日期|发文字号|文号|有效性|生效日期|"
+                        r"废止日期|所属机构|公开方式|公开范围)\s{0,4}[:：]")
+
+
 def _html(data: bytes, path: Path) -> Extracted:
     import trafilatura
 
@@ -79,10 +85,11 @@ def _html(data: bytes, path: Path) -> Extracted:
     if not body:
         raise CorpusError(path, "no main text found in the web page (is it a plan page, or only navigation?)")
     title = (getattr(doc, "title", None) or "").strip()
-    lines = [line.strip() for line in body.splitlines() if line.strip()]
+    lines = [line.strip() for line in body.splitlines() if line.strip() and not _META_LINE.match(line)]
     if title and (not lines or lines[0] != title):
         lines.insert(0, title)
-    return Extracted("\n".join(lines) + "\n", "html", raw.encoding, [], title)
+    date = str(getattr(doc, "date", None) or "")[:10]
+    return Extracted("\n".join(lines) + "\n", "html", raw.encoding, [], title, date)
 
 
 # --------------------------------------------------------------------------
@@ -119,6 +126,15 @@ def _pdf(data: bytes, path: Path) -> Extracted:
     sizes = [(ln["x1"] - ln["x0"]) / max(1, len(ln["text"].strip())) for lines in pages for ln in lines]
     char_w = statistics.median(sizes) if sizes else 10.0
     margin_l, margin_r = min(left, default=0), max(right, default=0)
+    def indented(ln: dict) -> bool:
+        return ln["x0"] > margin_l + 1.2 * char_w or ln["text"][:1].isspace()
+
+    # first-line indentation marks paragraphs when the document uses it (公文 style); else punctuation decides
+    indent_style = sum(indented(ln) for lines in pages for ln in lines) >= 2
+    body_h = statistics.median([ln["bottom"] - ln["top"] for lines in pages for ln in lines])
+
+    def big(ln: dict) -> bool:  # a title line: larger type than the body
+        return ln["bottom"] - ln["top"] > 1.15 * body_h
     out = _Builder()
     current, current_loc, prev = "", "", None
     for p, lines in enumerate(pages, start=1):
@@ -127,9 +143,12 @@ def _pdf(data: bytes, path: Path) -> Extracted:
             edge_line = i in (1, len(lines))
             if edge_line and (_PAGE_NUMBER.fullmatch(text) or re.sub(r"\d+", "#", text) in running):
                 continue
-            indented = ln["x0"] > margin_l + 1.2 * char_w
-            joins = (prev is not None and current and current[-1] not in _END and not indented
-                     and prev["x1"] >= margin_r - 2.5 * char_w and not match_marker(text))
+            height = ln["bottom"] - ln["top"]
+            joins = (prev is not None and current and big(prev) and big(ln)) or (
+                     prev is not None and current and not indented(ln) and not match_marker(text)
+                     and prev["x1"] >= margin_r - 2.5 * char_w
+                     and abs(height - (prev["bottom"] - prev["top"])) <= 0.2 * max(height, 1)
+                     and (indent_style or current[-1] not in _END))
             if joins:
                 current += text
             else:

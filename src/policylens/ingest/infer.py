@@ -226,7 +226,8 @@ def _anonymized_place(text: str) -> tuple[Place | None, Place | None, str]:
     return None, None, "; ".join(why)
 
 
-def infer_metadata(raw: str, clean: str, *, title_hint: str = "", filename: str = "") -> dict[str, Field]:
+def infer_metadata(raw: str, clean: str, *, title_hint: str = "", date_hint: str = "",
+                   filename: str = "") -> dict[str, Field]:
     """Infer every manifest field that the text can tell (see the module docstring)."""
     fields: dict[str, Field] = {}
 
@@ -245,6 +246,9 @@ def infer_metadata(raw: str, clean: str, *, title_hint: str = "", filename: str 
         if key in meta and (m := _DATE.search(meta[key])):
             page_date = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
             break
+    date_why = "page header date"
+    if not page_date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date_hint):
+        page_date, date_why = date_hint, "the page's publication date (HTML metadata)"
     # issuing body
     body, body_why = "", ""
     for key in ("发文机关", "发布机构", "来源"):
@@ -379,7 +383,7 @@ def infer_metadata(raw: str, clean: str, *, title_hint: str = "", filename: str 
     if page_date:
         plan_year = years[0] if years else None
         if plan_year is None or abs(int(page_date[:4]) - plan_year) <= 2:
-            put("published_date", page_date, "read", "page header date")
+            put("published_date", page_date, "read", date_why)
         else:
             fields["page_date_note"] = Field("page_date_note", page_date, "inferred",
                                              "page date ignored: too far from the plan year (a mirror's date)")
