@@ -1,0 +1,4 @@
+"""Regenerate the shipped training data: ``python -m policylens.taxonomy``."""
+from policylens.taxonomy.coder import write_training_data
+
+print(write_training_data())

@@ -1,0 +1,329 @@
+"""The coder: :class:`TaskCoder` (cue rules + TF-IDF/logistic regression) and its training data."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
+from sklearn.exceptions import NotFittedError
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from policylens import config
+from policylens.taxonomy.codebook import OTHER, codebook, load_codebook
+from policylens.taxonomy.rules import CueRules, RuleResult
+from policylens.taxonomy.text import _CJK, split_heading
+
+TRAINING_PATH = config.PACKAGE_DATA / "taxonomy_training.csv"
+
+#: Columns :func:`code_tasks` adds to its input (all other columns pass through).
+TAXONOMY_COLUMNS: dict[str, str] = {
+    "domain": "primary domain code (see taxonomy.yaml); `other` when nothing can be coded",
+    "secondary_domains": "further domain codes, `;`-joined, strongest first; empty when none",
+    "confidence": "0-1: blended probability of the primary domain (low for `other`/empty text)",
+    "evidence": "human-readable reason: `rules:`, `blend:`, `model:` or `empty:` followed by the "
+                "cues (heading/body, ×count), boundary rules fired and model features that decided",
+    "level": "education-level facet: preschool, compulsory, senior_secondary, vocational, higher, "
+             "lifelong, special or cross_level",
+    "needs_review": "True when the code should be checked by a person: confidence below the codebook's "
+                    "scoring.review_below (calibrated on the evaluation sets, see taxonomy.yaml)",
+}
+#: Columns of the shipped training data (:func:`build_training_data`).
+TRAINING_COLUMNS: tuple[str, ...] = ("doc_id", "path", "kind", "heading", "text", "domain", "secondary")
+CODED_KINDS = ("task", "safeguard")
+
+
+def _model_text(heading: str, body: str, heading_repeat: int) -> str:
+    """Model input: heading repeated, then body; CJK only (digits, Latin and punctuation dropped)."""
+    text = "。".join([heading] * heading_repeat + [body])
+    return re.sub(r"[^\u4e00-\u9fff]+", " ", text).strip()
+
+
+def _column(frame: pd.DataFrame, name: str) -> list[Any]:
+    return list(frame[name]) if name in frame.columns else [""] * len(frame)
+
+
+
+
+def _as_frame(X: Any) -> pd.DataFrame:
+    """A units frame from a frame or a :class:`policylens.Plan` (anything with a ``units`` frame)."""
+    if not isinstance(X, pd.DataFrame) and isinstance(getattr(X, "units", None), pd.DataFrame):
+        X = X.units
+    if not isinstance(X, pd.DataFrame):
+        raise TypeError("code_tasks/TaskCoder expects a Plan or a pandas DataFrame with 'heading' and "
+                        "'text' (or 'body') columns")
+    if not {"heading", "text", "body"} & set(X.columns):
+        raise ValueError("units need a 'heading' and a 'text' or 'body' column")
+    return X
+
+
+def _text_column(frame: pd.DataFrame) -> list[Any]:
+    """The unit text: ``text`` when present (scraped items), else ``body`` (``Plan.units``)."""
+    return _column(frame, "text" if "text" in frame.columns or "body" not in frame.columns else "body")
+
+
+class TaskCoder(BaseEstimator, ClassifierMixin, TransformerMixin):
+    """Code task units into codebook domains: cue rules + a TF-IDF/logistic-regression model.
+
+    ``mode``: ``"blend"`` (rules decide when clear, else rule shares blended with the
+    model), ``"rules"`` (rules only) or ``"model"`` (model only). Scoring
+    parameters left as ``None`` come from the codebook's ``scoring`` section.
+    ``fit(X, y)`` takes a frame with ``heading`` and ``text`` columns and the gold
+    domains; ``predict`` returns domain codes; ``transform`` returns ``X`` with the
+    :data:`TAXONOMY_COLUMNS` added.
+    """
+
+    def __init__(self, *, mode: str = "blend", heading_weight: float | None = None,
+                 rules_weight: float | None = None, clear_min_score: float | None = None,
+                 clear_ratio: float | None = None, C: float = 1.0, ngram_range: tuple[int, int] = (1, 2),
+                 heading_repeat: int = 2, random_state: int = config.SEED, codebook_path: str | None = None):
+        self.mode = mode
+        self.heading_weight = heading_weight
+        self.rules_weight = rules_weight
+        self.clear_min_score = clear_min_score
+        self.clear_ratio = clear_ratio
+        self.C = C
+        self.ngram_range = ngram_range
+        self.heading_repeat = heading_repeat
+        self.random_state = random_state
+        self.codebook_path = codebook_path
+
+    # -- fitting
+    def _setup(self) -> None:
+        if self.mode not in {"blend", "rules", "model"}:
+            raise ValueError(f"mode must be 'blend', 'rules' or 'model', got {self.mode!r}")
+        book = load_codebook(self.codebook_path) if self.codebook_path else codebook()
+        sc = dict(book.scoring)
+        for key in ("heading_weight", "rules_weight", "clear_min_score", "clear_ratio"):
+            if getattr(self, key) is not None:
+                sc[key] = float(getattr(self, key))
+        self.codebook_ = book
+        self.scoring_ = sc
+        self.rules_ = CueRules(book, sc["heading_weight"], sc["body_cap"])
+        self.codes_ = list(book.codes)
+
+    def fit(self, X: pd.DataFrame, y: Iterable[str] | None = None) -> TaskCoder:
+        """Fit the model part on coded units (``y`` defaults to ``X["domain"]``)."""
+        X = _as_frame(X)
+        self._setup()
+        y = list(X["domain"] if y is None else y)
+        unknown = sorted(set(y) - set(self.codes_))
+        if unknown:
+            raise ValueError(f"training labels not in the codebook: {unknown}")
+        texts = [_model_text(*split_heading(h, t, self.scoring_['max_derived_heading']), self.heading_repeat)
+                 for h, t in zip(_column(X, "heading"), _text_column(X))]
+        self.vectorizer_ = TfidfVectorizer(analyzer="char", ngram_range=tuple(self.ngram_range),
+                                           sublinear_tf=True, min_df=1)
+        features = self.vectorizer_.fit_transform(texts)
+        self.model_ = LogisticRegression(C=self.C, class_weight="balanced", max_iter=5000,
+                                         random_state=self.random_state)
+        self.model_.fit(features, y)
+        self.classes_ = np.array(self.codes_)
+        self.feature_names_ = self.vectorizer_.get_feature_names_out()
+        return self
+
+    # -- coding
+    def _model_proba(self, texts: list[str]) -> np.ndarray:
+        proba = np.zeros((len(texts), len(self.codes_)))
+        if not texts:
+            return proba
+        raw = self.model_.predict_proba(self.vectorizer_.transform(texts))
+        for j, cls in enumerate(self.model_.classes_):
+            proba[:, self.codes_.index(cls)] = raw[:, j]
+        return proba
+
+    def _top_features(self, text: str, cls: str, k: int = 4) -> list[str]:
+        if cls not in self.model_.classes_:
+            return []
+        row = self.vectorizer_.transform([text])
+        coef = self.model_.coef_[list(self.model_.classes_).index(cls)]
+        idx = row.indices
+        contrib = row.data * coef[idx]
+        order = np.argsort(-contrib, kind="stable")
+        return [self.feature_names_[idx[i]] for i in order if contrib[i] > 0
+                and len(self.feature_names_[idx[i]].strip()) > 1][:k]
+
+    def _code_one(self, heading: Any, text: Any, proba: np.ndarray | None, mtext: str) -> dict[str, Any]:
+        sc, rules = self.scoring_, self.rules_
+        head, body = split_heading(heading, text, sc["max_derived_heading"])
+        n_cjk = len(_CJK.findall(head + body))
+        if n_cjk < 2:
+            why = "empty text" if not (head + body).strip() else "no Chinese text to code"
+            return {"domain": OTHER, "secondary_domains": "", "confidence": 0.05,
+                    "evidence": f"empty: {why}", "level": "cross_level"}
+        res = rules.score(head, body)
+        codes = rules.codes
+        raw = np.array([res.scores[c] for c in codes])
+        total = raw.sum()
+        prior = sc["prior"]
+        p_rules = (raw + prior) / (total + prior * len(codes))
+        top, top_score, second = res.top()
+        clear = top_score >= sc["clear_min_score"] and top_score >= sc["clear_ratio"] * max(second, 1e-9)
+        p_model = None
+        if proba is not None:
+            p_model = np.array([proba[self.codes_.index(c)] for c in codes])
+        if self.mode == "rules" or (self.mode == "blend" and clear) or p_model is None:
+            if total <= 0:
+                return {"domain": OTHER, "secondary_domains": "", "confidence": 0.1,
+                        "evidence": "rules: no cue of any domain found", "level": self._level(OTHER, res)}
+            domain, how = top, "rules"
+            conf = float(p_rules[codes.index(top)])
+            if p_model is not None:
+                blended = sc["rules_weight"] * p_rules + (1 - sc["rules_weight"]) * p_model
+                conf = max(conf, float(blended[codes.index(top)]))
+        elif self.mode == "model" or total <= 0 or top_score <= sc["other_max_score"]:
+            # no cue, or only one weak generic cue (统筹, 改革): as if nothing were coded
+            domain, how = codes[int(np.argmax(p_model))], "model"
+            conf = float(p_model.max())
+            if total <= 0 or top_score <= sc["other_max_score"]:
+                conf = min(conf, 0.4)   # nothing in the codebook supports it
+                if self.mode == "blend" and conf < sc["other_max_proba"]:
+                    # no cue and a model guess barely above chance: the task acts on no single area
+                    feats = ", ".join(self._top_features(mtext, domain)) or "none"
+                    return {"domain": OTHER, "secondary_domains": "", "confidence": round(conf, 3),
+                            "evidence": f"model: no codebook cue (or one weak generic cue) and the model is near chance "
+                                        f"(best {domain} p={conf:.2f} < {sc['other_max_proba']:g}; "
+                                        f"features {feats}) → {OTHER}",
+                            "level": self._level(OTHER, res)}
+        else:
+            blended = sc["rules_weight"] * p_rules + (1 - sc["rules_weight"]) * p_model
+            domain, how = codes[int(np.argmax(blended))], "blend"
+            conf = float(blended.max())
+        secondary = self._secondary(domain, res)
+        evidence = self._evidence(how, domain, res, p_rules, p_model, codes, mtext, clear)
+        return {"domain": domain, "secondary_domains": ";".join(secondary),
+                "confidence": round(min(max(conf, 0.0), 1.0), 3), "evidence": evidence,
+                "level": self._level(domain, res)}
+
+    def _secondary(self, domain: str, res: RuleResult) -> list[str]:
+        sc = self.scoring_
+        top_score = max(res.scores.values())
+        out: list[str] = []
+        for d in res.forced_secondary:
+            if d != domain and d not in out:
+                out.append(d)
+        threshold = max(sc["secondary_min"], sc["secondary_ratio"] * top_score)
+        for d, s in sorted(res.scores.items(), key=lambda kv: (-kv[1], kv[0])):
+            if d != domain and d != OTHER and d not in out and s >= threshold:
+                out.append(d)
+        return out[: int(sc["max_secondary"])]
+
+    def _level(self, domain: str, res: RuleResult) -> str:
+        ls = res.level_scores
+        direct = {"preschool": "preschool", "compulsory": "compulsory",
+                  "senior_secondary": "senior_secondary", "vocational": "vocational"}
+        if domain in direct:
+            return direct[domain]
+        if domain == "higher_lifelong":
+            return "higher" if ls.get("higher", 0) > ls.get("lifelong", 0) else "lifelong"
+        total = sum(ls.values())
+        if total <= 0:
+            return "cross_level"
+        best = max(sorted(ls), key=lambda k: ls[k])
+        if ls[best] >= 3 and ls[best] >= 0.6 * total:
+            return best
+        return "cross_level"
+
+    def _evidence(self, how: str, domain: str, res: RuleResult, p_rules: np.ndarray,
+                  p_model: np.ndarray | None, codes: list[str], mtext: str, clear: bool) -> str:
+        def cue_list(items: list[tuple[str, int, float]], k: int) -> str:
+            return ", ".join(f"{t}(×{n})" if n > 1 else t for t, n, _ in items[:k])
+
+        head, body = self.rules_.contributions(res, domain)
+        parts = []
+        if head:
+            parts.append("heading " + cue_list(head, 4))
+        if body:
+            parts.append("body " + cue_list(body, 5))
+        cues = "; ".join(parts) if parts else f"no cue for {domain}"
+        score = res.scores.get(domain, 0.0)
+        notes = ("; " + "; ".join(res.notes)) if res.notes else ""
+        if how == "rules":
+            top, top_score, second = res.top()
+            return f"rules: {cues} (score {score:g} vs next {second:g}){notes}"
+        feats = ", ".join(self._top_features(mtext, domain)) or "none"
+        pm = float(p_model[codes.index(domain)]) if p_model is not None else 0.0
+        if how == "model":
+            extra = f"; cues {cues}" if parts else "; no codebook cue found"
+            return f"model: p={pm:.2f}; top features {feats}{extra}"
+        top = res.top()[0]
+        pr = float(p_rules[codes.index(domain)])
+        rule_view = "" if top == domain else f"; rules favoured {top}"
+        return (f"blend: rules p={pr:.2f} ({cues}) + model p={pm:.2f} (features {feats}); "
+                f"rules not clear{rule_view}{notes}")
+
+    def transform(self, X: Any) -> pd.DataFrame:
+        """``X`` with :data:`TAXONOMY_COLUMNS` added (other columns and the index pass through).
+
+        ``X`` is a frame with ``heading`` and ``text`` (or ``body``, as in ``Plan.units``)
+        columns, or a :class:`policylens.Plan` (its ``units`` are coded). A ``rules`` coder
+        needs no fitting; a ``blend`` or ``model`` coder raises ``NotFittedError`` until fitted.
+        """
+        X = _as_frame(X)
+        if self.mode != "rules" and not hasattr(self, "model_"):
+            raise NotFittedError(f"this TaskCoder (mode={self.mode!r}) is not fitted: call fit(X, y) first, "
+                                 "or use mode='rules' or policylens.code_tasks (fitted on the founding corpus)")
+        if not hasattr(self, "rules_"):
+            self._setup()
+        heads, texts = _column(X, "heading"), _text_column(X)
+        use_model = self.mode != "rules"
+        prepared = [split_heading(h, t, self.scoring_["max_derived_heading"]) for h, t in zip(heads, texts)]
+        mtexts = [_model_text(h, b, self.heading_repeat) for h, b in prepared]
+        probas = self._model_proba(mtexts) if use_model else None
+        rows = [self._code_one(h, t, probas[i] if probas is not None else None, mtexts[i])
+                for i, (h, t) in enumerate(zip(heads, texts))]
+        out = X.copy()
+        review_below = self.scoring_["review_below"]
+        for row in rows:
+            row["needs_review"] = bool(row["confidence"] < review_below)
+        coded = pd.DataFrame(rows, index=X.index, columns=list(TAXONOMY_COLUMNS))
+        coded["needs_review"] = coded["needs_review"].astype(bool)
+        for col in TAXONOMY_COLUMNS:
+            out[col] = coded[col]
+        return out
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        """Primary domain codes."""
+        return self.transform(X)["domain"].to_numpy()
+
+
+# --------------------------------------------------------------------------- training data
+
+def build_training_data(units: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Coded task/safeguard units with their body text, from the gold files.
+
+    Uses :func:`policylens.gold.gold_unit_texts` (cleaned corpus text once
+    ``policylens.corpus`` exists, else the raw files). Rows are in document order.
+    """
+    if units is None:
+        from policylens.gold import gold_unit_texts
+
+        units = gold_unit_texts()
+    frame = units[units["kind"].isin(CODED_KINDS)].copy()
+    frame = frame.sort_values(["doc_id", "seq"], kind="stable") if "seq" in frame else frame
+    return frame[list(TRAINING_COLUMNS)].reset_index(drop=True)
+
+
+def write_training_data(path: Path | str | None = None) -> Path:
+    """Regenerate ``data/taxonomy_training.csv`` (run after the corpus stage changes)."""
+    path = Path(path) if path is not None else TRAINING_PATH
+    build_training_data().to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    return path
+
+
+def load_training_data(path: Path | str | None = None) -> pd.DataFrame:
+    """The shipped training data (columns :data:`TRAINING_COLUMNS`)."""
+    path = Path(path) if path is not None else TRAINING_PATH
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def default_coder() -> TaskCoder:
+    """A :class:`TaskCoder` fitted on the shipped training data (cached)."""
+    train = load_training_data()
+    return TaskCoder().fit(train, train["domain"])
