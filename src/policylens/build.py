@@ -73,7 +73,7 @@ def plan_targets(plan: Plan, tasks: pd.DataFrame) -> pd.DataFrame:
     """The plan's targets with the unit each stands in and that unit's domain (``targets.csv`` rows)."""
     from policylens.targets import TARGET_COLUMNS, extract_targets
 
-    found = extract_targets(plan.text, plan_year_for(plan.meta))
+    found = extract_targets(plan, plan_year_for(plan.meta))  # a Plan: review sections and unit paths from its units
     units = plan.units.sort_values("start", kind="stable")
     if "unit_path" not in found.columns:  # older extract_targets: find the unit by offset
         starts, ends = units["start"].to_numpy(), units["end"].to_numpy()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import replace
 
 from policylens.targets.numbers import (
     _CLAUSE_BREAKS,
@@ -310,3 +311,29 @@ def _drop_restated_headings(t: str, cands: list[_Cand]) -> list[_Cand]:
             if any(b.unit == h.unit and b.value == h.value and b.low == h.low and b.high == h.high for b in body):
                 drop.add(id(h))
     return [c for c in cands if id(c) not in drop]
+
+
+# 均 (all of them) directly before the verb or comparator of the number; not 年均/平均/人均/生均 or 均衡
+_SHARED = re.compile(r"(?<![年平人生户])均(?![衡匀等])[^、()（）均]{0,5}$")
+
+
+def _expand_shared_lists(t: str, cands: list[_Cand]) -> list[_Cand]:
+    """One record per indicator of a list that shares one value (均):
+    小学、初中适龄儿童入学率均达到100% → 小学适龄儿童入学率 and 初中适龄儿童入学率.
+
+    The list is the indicator phrase split at 、; its last item carries the measure,
+    which the earlier (shorter) items share after their own level word.
+    """
+    out: list[_Cand] = []
+    for c in cands:
+        items = [x for x in (c.indicator or "").split("、") if x]
+        cue = t[max(c.clause_start, c.nstart - 8):c.nstart]
+        if (len(items) < 2 or len(items) > 8 or not _SHARED.search(cue)
+                or any(ch in item for item in items for ch in "()（）")):
+            out.append(c)
+            continue
+        head = len(items[0])
+        suffix = items[-1][head:] if len(items[-1]) > head else ""
+        for k, item in enumerate(items):
+            out.append(replace(c, indicator=item if k == len(items) - 1 or item.endswith(suffix) else item + suffix))
+    return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from policylens.numerals import arabic_value, fraction_value
 from policylens.numerals import cn_number as _cn_number
 from policylens.targets.rules import (
     Rules,
@@ -16,11 +17,17 @@ _LEFT_WINDOW = 64         # how far back a clause may reach
 _RIGHT_WINDOW = 18        # how far the trailing noun may reach
 _SENTENCE_WINDOW = 200    # how far back a year mention may stand
 
+_CN_FRAC = r"(?:[零〇一二两三四五六七八九十百]+(?:点[零〇一二三四五六七八九]+)?)"
 _NUM_RE = re.compile(
-    r"百分之(?P<pct>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百]+(?:点[零〇一二三四五六七八九]+)?)"
-    r"|千分之(?P<pml>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百]+(?:点[零〇一二三四五六七八九]+)?)"
-    r"|(?P<ara>\d+(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?)(?P<mult>万亿|千万|百万|亿|万|千)?"
-    r"|(?P<cn>[〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*(?:点[零〇一二三四五六七八九]+)?)"
+    r"百分之(?P<pct>\d+(?:\.\d+)?|" + _CN_FRAC + ")"
+    r"|千分之(?P<pml>\d+(?:\.\d+)?|" + _CN_FRAC + ")"
+    # 三分之一, 3分之2: a share (fraction → %), the quote keeps the words
+    r"|(?P<fden>[一二两三四五六七八九十]{1,3}|\d{1,3})分之(?P<fnum>\d{1,3}(?:\.\d+)?|[一二两三四五六七八九十]{1,3})"
+    # 2,350.5 (thousands separators with decimals), 1.5, 2万
+    r"|(?P<ara>\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?)(?P<mult>万亿|千万|百万|亿|万|千)?"
+    # 零点八 starts with 零; any other Chinese numeral with a non-zero digit or 十
+    r"|(?P<cn>零点[零〇一二三四五六七八九]+"
+    r"|[〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*(?:点[零〇一二三四五六七八九]+)?)"
 )
 _CLAUSE_BREAKS = set(",;。:!?，；：！？\n\r")
 _HEADING_RE = re.compile(
@@ -59,11 +66,13 @@ def _parse_num(m: re.Match[str], rules: Rules) -> _Num:
         tok = m.group("pct") if m.group("pct") is not None else m.group("pml")
         val = float(tok) if tok[0].isdigit() else cn_number(tok)
         return _Num(m.start(), m.end(), val, percent="%" if m.group("pct") is not None else "‰", text=m.group())
+    if m.group("fden") is not None:
+        share = fraction_value(m.group("fden"), m.group("fnum"))
+        return _Num(m.start(), m.end(), share[0] if share else None, percent="%", text=m.group())
     if m.group("ara") is not None:
-        digits = m.group("ara").replace(",", "")
-        if len(digits.replace(".", "")) > _MAX_DIGITS:
-            return _Num(m.start(), m.end(), None, text=m.group())
-        val = float(digits) * rules.multipliers.get(m.group("mult") or "", 1.0)
+        val = arabic_value(m.group("ara"))
+        if val is not None:
+            val *= rules.multipliers.get(m.group("mult") or "", 1.0)
         return _Num(m.start(), m.end(), val, text=m.group(), mult=m.group("mult") or "")
     tok = m.group("cn")
     if tok in _CN_PAIRS:
@@ -115,6 +124,8 @@ class _Cand:
     label: str = ""
     group: int = -1
     pos: int = 0             # position inside its list
+    status: str = "target"   # target | achieved | baseline | forecast
+    cue: str = ""            # the words that decided the status
 
 
 def _match_unit(t: str, pos: int, rules: Rules, cn: bool = False) -> tuple[str, str, int] | None:
@@ -153,7 +164,7 @@ def _unit_after(t: str, pos: int, rules: Rules, cn: bool = False) -> tuple[str |
     hit = _match_unit(t, pos, rules, cn)
     if hit is None:
         return approx, mult, None, pos
-    return approx, mult, hit[1], hit[2]
+    return approx, mult * rules.unit_factors.get(hit[0], 1.0), hit[1], hit[2]
 
 
 def _candidates(t: str, rules: Rules, mask: bytearray, quoted: bytearray) -> list[_Cand]:
@@ -162,6 +173,7 @@ def _candidates(t: str, rules: Rules, mask: bytearray, quoted: bytearray) -> lis
     out: list[_Cand] = []
     n = len(t)
     ratios = _ratios(t, rules, quoted)
+    chained = _list_units(t, nums, rules)
     skip_next = False
     for i, num in enumerate(nums):
         if skip_next:
@@ -178,6 +190,12 @@ def _candidates(t: str, rules: Rules, mask: bytearray, quoted: bytearray) -> lis
                 approx, end = rules.approx[t[end]], end + 1
         else:
             approx, mult, unit, end = _unit_after(t, num.end, rules, num.is_cn)
+            if unit == "%" and t.startswith("成", end - 1) and (num.value is None or num.value > 10):
+                continue                            # 成 is a tenth only for one to ten (八成 = 80 %)
+            if unit is None and i in chained:
+                unit, mult = chained[i]             # 分别不少于72、90、120学时: the unit ends the list
+            elif unit is None and num.start > 0 and t[num.start - 1] in "¥￥":
+                unit = "元"                         # ￥500
         value = num.value * mult if num.value is not None else None
         low = high = None
         if num.pair is not None:
@@ -185,13 +203,16 @@ def _candidates(t: str, rules: Rules, mask: bytearray, quoted: bytearray) -> lis
         # range: lo[unit] sep hi unit (1-2所, 3—5个, 5%-10%, 1-2万人)
         sep = end if unit else num.end
         nxt = nums[i + 1] if i + 1 < len(nums) else None
-        if (nxt is not None and num.value is not None and sep < n and t[sep] in rules.range_seps
+        between = sep < n and (t[sep] in rules.range_seps or t[sep] in rules.between_words)
+        if (nxt is not None and num.value is not None and between
                 and (nxt.start == sep + 1 or (nxt.start == sep + 2 and t[sep + 1] == " "))
                 and nxt.value is not None):
             if nxt.percent:
                 n_approx, n_mult, n_unit, n_end = None, 1.0, nxt.percent, nxt.end
             else:
                 n_approx, n_mult, n_unit, n_end = _unit_after(t, nxt.end, rules, nxt.is_cn)
+            if t[sep] in rules.between_words and not t.startswith("之间", n_end):
+                n_unit = None                       # 800元与1000元之间 is one range; 5所与3所 are two counts
             if n_unit and (unit is None or unit == n_unit):
                 lo_v = num.value * (mult if unit else 1.0)
                 hi_v = nxt.value * n_mult
@@ -208,6 +229,31 @@ def _candidates(t: str, rules: Rules, mask: bytearray, quoted: bytearray) -> lis
         if not _keep(t, num, end, unit, value, low, high, rules, mask, quoted):
             continue
         out.append(_Cand(num.start, end, value if low is None else None, low, high, unit, approx))
+    return out
+
+
+def _list_units(t: str, nums: list[_Num], rules: Rules) -> dict[int, tuple[str, float]]:
+    """Bare numbers of a 分别 list that take the unit of its last member: index → (unit, multiplier).
+
+    小学、初中、高中分别不少于72、90、120学时: 72 and 90 are 学时 too. The list must be
+    joined by 、 alone, and 分别 must stand shortly before its first member.
+    """
+    out: dict[int, tuple[str, float]] = {}
+    i = 0
+    while i < len(nums):
+        j = i
+        while (j + 1 < len(nums) and nums[j].end < len(t) and t[nums[j].end] == "、"
+               and nums[j + 1].start == nums[j].end + 1 and not nums[j].percent and j - i < 8):
+            j += 1
+        if j > i and "分别" in t[max(0, nums[i].start - 12):nums[i].start]:
+            _approx, mult, unit, _end = _unit_after(t, nums[j].end, rules, nums[j].is_cn)
+            if nums[j].percent:
+                unit, mult = nums[j].percent, 1.0
+            if unit is not None:
+                for k in range(i, j):
+                    if _unit_after(t, nums[k].end, rules, nums[k].is_cn)[2] is None:
+                        out[k] = (unit, mult)
+        i = j + 1
     return out
 
 

@@ -12,6 +12,7 @@ from policylens.targets.annotate import (
     _carried_indicator_id,
     _clause_start,
     _drop_restated_headings,
+    _expand_shared_lists,
     _right_comparator,
 )
 from policylens.targets.numbers import (
@@ -22,10 +23,12 @@ from policylens.targets.numbers import (
     _candidates,
 )
 from policylens.targets.past import (
+    _classify_past,
     _drop_frames_and_baselines,
-    _drop_past,
+    plan_regions,
 )
 from policylens.targets.rules import (
+    Rules,
     indicator_id_for,
     load_rules,
 )
@@ -46,6 +49,17 @@ TARGET_COLUMNS: dict[str, str] = {
     "unit": "counting word: %, 所, 个, 名, 人, 元, 台, 平方米, 亩, 学时, 项, 次, 场, 期, 年, 节, 家 …",
     "comparator": "one of >=, <=, =, <, >, range",
     "target_year": "year the target is for (from the text, else plan_year), or <NA>",
+    "status": "target (a commitment); extract_quantities also gives achieved, baseline and forecast",
+    "approx": "True when the number is approximate (约, 近, 左右, 余, 多, 几)",
+}
+
+#: :func:`extract_quantities` columns: the target columns, the unit path (plan input) and the deciding cue.
+QUANTITY_COLUMNS: dict[str, str] = {
+    **TARGET_COLUMNS,
+    "status": "target (a commitment: 达到, 力争, 新建 …, a bare planned quantity), achieved (a reported "
+              "result: 已, 建成了, 截至, 上半年, a past year), baseline (the status quo: 现有, 目前, 共有, the "
+              "start of a change) or forecast (预计 + a demographic subject)",
+    "cue": "the words that decided a status other than target ('' for a target)",
 }
 
 
@@ -70,49 +84,63 @@ def _sentence_year(t: str, pos: int, years: list[tuple[int, int, int]], quoted: 
 
 
 # --------------------------------------------------------------------------- main
-def _empty() -> pd.DataFrame:
-    frame = pd.DataFrame({c: pd.Series(dtype=object) for c in TARGET_COLUMNS})
-    return _typed(frame)
-
-
-def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame[list(TARGET_COLUMNS)]
+def _typed(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    lead = ["unit_path"] if "unit_path" in frame.columns else []
+    frame = frame[lead + list(columns)]
     frame = frame.astype({"start": "int64", "end": "int64", "value": "float64",
-                          "value_low": "float64", "value_high": "float64"})
+                          "value_low": "float64", "value_high": "float64", "approx": "bool"})
     frame["target_year"] = pd.array(frame["target_year"], dtype="Int64")
     return frame.reset_index(drop=True)
 
 
-def extract_targets(text: str, plan_year: int | None = None) -> pd.DataFrame:
-    """Every quantitative target of ``text`` as one row (columns: :data:`TARGET_COLUMNS`).
+def _plan_input(text_or_plan: Any, plan_year: int | None) -> tuple[str, int | None, Any]:
+    """(text, plan year, outline units or None) of a string or a Plan-like object.
 
-    ``plan_year`` is the year of an annual plan; it is the target year of every
-    target whose sentence names no year. Offsets index ``text`` as given.
-    Never raises on string input; linear in ``len(text)``.
+    A Plan-like object has ``.text`` and optionally ``.units`` (columns path, kind, start,
+    end) and ``.meta`` (its manifest row: ``doc_type`` and ``plan_start_year`` give the
+    year of a one-year plan when ``plan_year`` is not given).
     """
+    if isinstance(text_or_plan, str):
+        return text_or_plan, plan_year, None
+    if text_or_plan is None:
+        return "", plan_year, None
+    text = getattr(text_or_plan, "text", None)
     if not isinstance(text, str):
-        text = "" if text is None else str(text)
-    if not text:
-        return _empty()
-    rules = load_rules()
-    norm = normalize(text)
-    t = norm.text
-    mask, quoted = _build_mask(t, rules)
-    cands = _candidates(t, rules, mask, quoted)
-    years = [(m.start(), m.end(), int(m.group(2) or m.group(1))) for m in _YEAR_RE.finditer(t)]
-    table = _table_rows(t, rules, mask, quoted, cands)
-    if not cands and not table:
-        return _empty()
-    for c in cands:
-        _right_comparator(t, c, rules)
-        c.clause_start = _clause_start(t, c.nstart)
-    cands = _drop_frames_and_baselines(t, cands, rules)
-    cands = _drop_past(t, cands, rules, years, plan_year, quoted)
-    if not cands and not table:
-        return _empty()
-    if cands:
-        _annotate(t, cands, rules, mask)
-        cands = _drop_restated_headings(t, cands)
+        return str(text_or_plan), plan_year, None
+    meta = getattr(text_or_plan, "meta", None) or {}
+    if plan_year is None and meta.get("doc_type") not in (None, "", "multi_year_action_plan"):
+        year = str(meta.get("plan_start_year", "")).strip()
+        plan_year = int(year) if year.isdigit() else None
+    try:
+        units = getattr(text_or_plan, "units", None)
+    except Exception:  # a Plan whose outline cannot be parsed still has targets
+        units = None
+    return text, plan_year, units
+
+
+def _unit_paths(units: Any, starts: list[int]) -> list[str]:
+    """Outline path of the unit each offset stands in (the innermost unit starting before it)."""
+    if units is None or not {"path", "start", "end"}.issubset(getattr(units, "columns", ())) or len(units) == 0:
+        return [""] * len(starts)
+    ordered = units.sort_values("start", kind="stable")
+    u_starts = [int(x) for x in ordered["start"]]
+    u_ends = [int(x) for x in ordered["end"]]
+    paths = [str(p) for p in ordered["path"]]
+    out = []
+    for pos in starts:
+        i = bisect.bisect_right(u_starts, pos) - 1
+        out.append(paths[i] if i >= 0 and pos < u_ends[i] else "")
+    return out
+
+
+def _approx(t: str, c: _Cand, rules: Rules) -> bool:
+    """约/近 directly before the number, 余/多/几 after it, or 左右 after the unit."""
+    before = t[max(0, c.nstart - 2):c.nstart]
+    return bool(c.approx) or c.right_word in rules.approx_after or before.endswith(rules.approx_before)
+
+
+def _rows(text: str, norm: Any, t: str, cands: list[_Cand], table: list, years: list, quoted: bytearray,
+          plan_year: int | None, rules: Rules) -> list[dict[str, Any]]:
     rows = []
     for tr in table:
         s, e = norm.to_source(tr.qstart, tr.qend)
@@ -124,6 +152,7 @@ def extract_targets(text: str, plan_year: int | None = None) -> pd.DataFrame:
             "value": tr.value, "value_low": None, "value_high": None,
             "unit": tr.unit, "comparator": tr.comparator,
             "target_year": int(year) if year is not None else None,
+            "status": tr.status, "approx": False, "cue": tr.cue,
         })
     prev: tuple[_Cand, str | None] | None = None
     for c in cands:
@@ -142,10 +171,77 @@ def extract_targets(text: str, plan_year: int | None = None) -> pd.DataFrame:
             "value": c.value, "value_low": c.low, "value_high": c.high,
             "unit": c.unit, "comparator": c.comparator,
             "target_year": int(year) if year is not None else None,
+            "status": c.status, "approx": _approx(t, c, rules), "cue": c.cue,
         })
+    return rows
+
+
+def _extract(text_or_plan: Any, plan_year: int | None, targets_only: bool) -> pd.DataFrame:
+    """Every quantity (or every target) of a text or plan, typed."""
+    columns = TARGET_COLUMNS if targets_only else QUANTITY_COLUMNS
+    text, plan_year, units = _plan_input(text_or_plan, plan_year)
+    rows: list[dict[str, Any]] = []
+    if text:
+        rows = _quantities(text, plan_year, units, targets_only)
     rows.sort(key=lambda r: r["start"])          # stable: list members keep their order
-    frame = pd.DataFrame(rows, columns=list(TARGET_COLUMNS))
-    return _typed(frame)
+    frame = pd.DataFrame(rows, columns=[*columns, "cue"] if targets_only else list(columns))
+    if units is not None:
+        frame.insert(0, "unit_path", _unit_paths(units, [int(x) for x in frame["start"]]))
+    return _typed(frame, columns)
+
+
+def _quantities(text: str, plan_year: int | None, units: Any, targets_only: bool) -> list[dict[str, Any]]:
+    rules = load_rules()
+    norm = normalize(text)
+    t = norm.text
+    mask, quoted = _build_mask(t, rules)
+    cands = _candidates(t, rules, mask, quoted)
+    years = [(m.start(), m.end(), int(m.group(2) or m.group(1))) for m in _YEAR_RE.finditer(t)]
+    regions = plan_regions(units, rules) if units is not None else None
+    table = _table_rows(t, rules, mask, quoted, cands, regions)
+    if targets_only:
+        table = [tr for tr in table if tr.status == "target"]
+    if not cands and not table:
+        return []
+    for c in cands:
+        _right_comparator(t, c, rules)
+        c.clause_start = _clause_start(t, c.nstart)
+    cands = _drop_frames_and_baselines(t, cands, rules)
+    _classify_past(t, cands, rules, years, plan_year, quoted, regions)
+    groups = [[c for c in cands if c.status == "target"]]
+    if not targets_only:
+        groups.append([c for c in cands if c.status != "target"])
+    kept: list[_Cand] = []
+    for group in groups:
+        if group:
+            _annotate(t, group, rules, mask)
+            kept += _expand_shared_lists(t, _drop_restated_headings(t, group))
+    return _rows(text, norm, t, kept, table, years, quoted, plan_year, rules)
+
+
+def extract_targets(text_or_plan: Any, plan_year: int | None = None) -> pd.DataFrame:
+    """Every quantitative target of a text or plan as one row (columns: :data:`TARGET_COLUMNS`).
+
+    ``text_or_plan`` is a string or a Plan-like object (``.text``, ``.units``, ``.meta``, e.g.
+    :class:`policylens.Plan`): for a plan, review-of-the-past sections come from its outline
+    units' ``kind`` and every row gets the ``unit_path`` it stands in (first column).
+    ``plan_year`` is the year of an annual plan; it is the target year of every target whose
+    sentence names no year. Offsets index the text as given. Only commitments
+    (``status == "target"``) are returned; see :func:`extract_quantities` for every number.
+    Never raises on string input; linear in the length of the text.
+    """
+    return _extract(text_or_plan, plan_year, targets_only=True)
+
+
+def extract_quantities(text_or_plan: Any, plan_year: int | None = None) -> pd.DataFrame:
+    """Every quantity of a text or plan with its ``status`` and deciding ``cue`` (:data:`QUANTITY_COLUMNS`).
+
+    Targets (commitments) are the rows :func:`extract_targets` returns; the others report a
+    result (``achieved``), the status quo (``baseline``) or an expectation (``forecast``), so
+    that results can be set against earlier targets. Durations and spans, ages, ranks,
+    years and annotations are not quantities. Never raises on string input; linear.
+    """
+    return _extract(text_or_plan, plan_year, targets_only=False)
 
 
 def records(text: str, plan_year: int | None = None) -> list[dict[str, Any]]:
@@ -160,6 +256,8 @@ def records(text: str, plan_year: int | None = None) -> list[dict[str, Any]]:
                 rec[key] = int(val)
             elif key in ("value", "value_low", "value_high"):
                 rec[key] = float(val)
+            elif key == "approx":
+                rec[key] = bool(val)
             else:
                 rec[key] = val
         out.append(rec)

@@ -28,6 +28,7 @@ class Rules:
     right: tuple[tuple[str, str, frozenset[str] | None], ...]
     approx: dict[str, str]
     range_seps: str
+    between_words: str
     exclusions: tuple[tuple[re.Pattern[str], str], ...]
     quote_pairs: tuple[tuple[str, str], ...]
     max_quote: int
@@ -64,6 +65,12 @@ class Rules:
     horizon_gap: int = 20
     horizon_not_after: str = ""
     status_cues: tuple[tuple[str, str], ...] = ()   # (cue, status), longest first
+    unit_factors: dict[str, float] = field(default_factory=dict)
+    review_max_chars: int = 30
+    approx_before: tuple[str, ...] = ()
+    approx_after: frozenset[str] = frozenset()
+    population_re: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!)"))
+    population_units: frozenset[str] = frozenset()   # 成 → 10 (a tenth is ten per cent)
 
 
 # --------------------------------------------------------------------------- rule-file models
@@ -75,6 +82,7 @@ class UnitRule(RuleModel):
     canonical: str | None = None
     not_before: str = ""
     digits_only: bool = False
+    factor: float = 1.0
     reason: str = ""
 
 
@@ -122,6 +130,7 @@ class PastRules(RuleModel):
     reset_cues: list[str] = []
     conditional_before: str = ""
     retrospective_heading: str = "(?!)"
+    review_max_chars: int = 30
     retrospective_opener: str = "(?!)"
     section_end: str = "(?!)"
 
@@ -173,6 +182,21 @@ class IndicatorStrip(RuleModel):
     allocation_verbs: list[str] = []
 
 
+class ApproxWords(RuleModel):
+    """Words that mark a number as approximate (the ``approx`` flag), before the number or after the unit."""
+
+    before: list[str] = []
+    after: list[str] = []
+
+
+class PopulationRules(RuleModel):
+    """A count that states the size of a population (辖区适龄儿童近6200人) is the status quo."""
+
+    subject: str = "(?!)"
+    units: list[str] = []
+    reason: str = ""
+
+
 class StatusCue(RuleModel):
     """A cue that gives a quantity its status (achieved, baseline, forecast), with the reason."""
 
@@ -188,12 +212,15 @@ class TargetRuleFile(RuleModel):
     multipliers: dict[str, float]
     comparators: Comparators
     range_separators: str = "-—–~至到"
+    between_words: str = ""
     exclusions: list[Exclusion] = []
     quote_pairs: list[str] = []
     max_quote_chars: int = 40
     word_internal_yi: str = ""
     achieved_cues: list[str] = []
     status_cues: list[StatusCue] = []
+    population: PopulationRules = PopulationRules()
+    approx_words: ApproxWords = ApproxWords()
     past: PastRules = PastRules()
     horizon: HorizonRules = HorizonRules()
     baseline: BaselineRules = BaselineRules()
@@ -258,6 +285,8 @@ def load_rules(path: Path | None = None) -> Rules:
         left=left, right=right,
         approx=dict(comps.approx_suffix),
         range_seps=raw.range_separators,
+        between_words=raw.between_words,
+        unit_factors={u.unit: u.factor for u in raw.units if u.factor != 1.0},
         exclusions=exclusions,
         quote_pairs=tuple((p[0], p[1]) for p in raw.quote_pairs),
         max_quote=raw.max_quote_chars,
@@ -272,6 +301,11 @@ def load_rules(path: Path | None = None) -> Rules:
         future_re=comp("past.future_cues", past.future_cues),
         reset_cues=tuple(past.reset_cues),
         retrospective_heading_re=comp("past.retrospective_heading", past.retrospective_heading),
+        review_max_chars=past.review_max_chars,
+        approx_before=tuple(raw.approx_words.before),
+        approx_after=frozenset(raw.approx_words.after),
+        population_re=comp("population.subject", raw.population.subject),
+        population_units=frozenset(raw.population.units),
         section_end_re=comp("past.section_end", past.section_end),
         retrospective_opener_re=comp("past.retrospective_opener", past.retrospective_opener),
         baseline_from=raw.baseline.from_,

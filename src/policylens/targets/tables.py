@@ -25,22 +25,25 @@ class _TableValue:
     unit: str
     comparator: str
     indicator: str
+    status: str = "target"
+    cue: str = ""
 
 
 _TABLE_VALUE = re.compile(r"([≥≤><]?)[ \t]{0,2}(\d+(?:\.\d+)?)")
 _SIGN = {"≥": ">=", "≤": "<=", ">": ">", "<": "<", "": "="}
 
 
-def _table_rows(t: str, rules: Rules, mask: bytearray, quoted: bytearray, cands: list[_Cand]) -> list[_TableValue]:
-    """Targets of flattened indicator tables (学前教育毛入园率(%) 88.6 92 预期性).
+def _table_rows(t: str, rules: Rules, mask: bytearray, quoted: bytearray, cands: list[_Cand],
+                regions: list[tuple[int, int, str]] | None = None) -> list[_TableValue]:
+    """Values of flattened indicator tables (学前教育毛入园率(%) 88.6 92 预期性).
 
     See ``table_row`` in ``data/target_rules.yaml``: the first of several
-    columns is the baseline, the others are targets; a lone value needs an
-    attribute word (预期性/约束性). Numbers already read as candidates are skipped.
+    columns is the baseline (status ``baseline``), the others are targets; a lone
+    value needs an attribute word (预期性/约束性). Values in a review section are
+    ``achieved``. Numbers already read as candidates are skipped.
     """
     out: list[_TableValue] = []
     starts = sorted(c.nstart for c in cands)
-    regions = None
     for m in rules.table_re.finditer(t):
         v_end = m.end("values")
         if not m.group("status") and v_end < len(t) and t[v_end] not in rules.table_end_chars:
@@ -64,13 +67,19 @@ def _table_rows(t: str, rules: Rules, mask: bytearray, quoted: bytearray, cands:
                 break
         if regions is None:
             regions = _retrospective_regions(t, rules)
-        for v_start, v_stop, sign, value in (vals[1:] if len(vals) > 1 else vals):
+        for j, (v_start, v_stop, sign, value) in enumerate(vals):
             if any(mask[v_start:v_stop]) or (unit == "年" and value >= 1000):
                 continue
             k = bisect.bisect_left(starts, v_start)
             if k < len(starts) and starts[k] < v_stop:
                 continue
-            if any(r0 <= v_start < r1 for r0, r1 in regions):
-                continue
-            out.append(_TableValue(lab, v_stop, v_start, value * mult, unit, _SIGN.get(sign, "="), label))
+            status, cue = "target", ""
+            review = next((r for r in regions if r[0] <= v_start < r[1]), None)
+            if review is not None:
+                status, cue = "achieved", review[2]
+            elif j == 0 and len(vals) > 1:
+                status, cue = "baseline", "first table column"
+            q_start = lab if status == "target" or j == 0 else v_start
+            out.append(_TableValue(q_start, v_stop, v_start, value * mult, unit, _SIGN.get(sign, "="), label,
+                                   status, cue))
     return out
