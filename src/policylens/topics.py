@@ -1,304 +1,194 @@
 """Topic clusters: which themes emerge from the words of the plans, and which cities share them.
 
 The codebook (:mod:`policylens.taxonomy`) measures how much of each *known* area a
-plan covers; topics are found bottom-up from the words. Pipeline:
+plan covers; topics are found bottom-up from the words (:mod:`policylens.tokens`).
 
-* :func:`tokenize`: :func:`policylens.normalize.normalize`, then jieba (a private
-  ``jieba.Tokenizer``, HMM off) with the versioned policy-domain user dictionary
-  ``data/policy_userdict.txt``; stopwords from ``data/policy_stopwords.txt``,
-  punctuation, digits and single characters are dropped, and so are bracketed
-  responsibility assignments ``〔…〕`` / ``(责任单位:市教育局…)`` (they name agencies, not themes).
-* :class:`TopicModel`: TF-IDF over the tokens of task/safeguard units (heading
-  tokens repeated ``heading_weight`` times) and NMF with deterministic
-  ``nndsvd`` initialisation. The number of topics is chosen over
-  ``candidate_topics`` by *stability* (mean best-match Jaccard of top terms
-  between fits on random 90 % subsamples with different seeds): the largest k
-  whose stability reaches ``min_stability``, ties broken by NPMI coherence.
+:class:`TopicModel` is a K-fold ensemble NMF (Belford, Mac Namee & Greene 2018):
+TF-IDF once over the units' tokens (heading tokens repeated ``heading_weight`` times);
+``n_folds`` member NMFs (random init), each on the units outside one fold; their
+topic-term rows stacked and factorised again into ``k`` consensus topics (``nndsvd``,
+deterministic); the units' topic weights by non-negative least squares on the consensus
+topics. Averaging over members is what makes the topics hold still across subsamples.
 
-  On the 134 gold task units no k in 4..14 reaches 0.80 (about 0.46-0.57; k=3
-  gives 0.57 at coherence 0.08, so the range starts at 4), and nothing tried does (sentence-level fitting, pruned or dictionary-only
-  vocabularies, L1/L2-regularized or bagged NMF, k-means/consensus clustering,
-  PPMI term-term NMF, k up to 20: all 0.25-0.67). The ceiling is the top-10
-  term lists themselves: even with every unit's topic weights *held fixed* at
-  the full-data fit, terms re-estimated on 90 % subsamples agree only about
-  0.73-0.78 (``python -m policylens.evaluate topics`` prints this bound). The
-  model therefore reports per-topic stability (``topic_summary_``) so a reader
-  sees which topics are findings.
-* Comparisons as tidy tables: :func:`topic_shares`, :func:`topic_domain_crosstab`,
-  :func:`keyness` (log-odds ratio with an informative Dirichlet prior).
+Number of topics (rule fixed in advance, not tuned per run): ``k = n_units //
+units_per_topic`` clipped to ``[min_topics, max_topics]`` (defaults: one topic per 7 task
+units, 4..16). On the 134 task units of the founding corpus this gives 16 and the cap
+binds, so 90 % subsamples give 16 too (``selection_`` reports how often). The cap was set
+after measuring stability at k = 4..20 on this corpus (it is where the ensemble's topics
+hold still best), so it is a documented choice, not a blind one.
 
-Schemas: ``TOPIC_TERM_COLUMNS`` (``TopicModel.topics_``), ``SELECTION_COLUMNS``
-(``TopicModel.selection_``), ``SUMMARY_COLUMNS`` (``TopicModel.topic_summary_``: per-topic
-coherence and stability, so a reader sees which topics are findings), ``KEYNESS_COLUMNS``, ``SHARE_COLUMNS``,
-``CROSSTAB_COLUMNS``; :meth:`TopicModel.transform` adds ``TRANSFORM_COLUMNS``.
+Stability (``stability_runs`` refits of the whole ensemble on random ``subsample`` shares of the
+units, with seeds distinct from the reference fit's, TF-IDF re-fitted on each subsample),
+each refit compared with the full-data reference fit:
+
+* per topic, the Jaccard of its member units with the best-matching refit topic (Hennig 2007)
+  and AJ@10 of its top terms with its Hungarian-matched refit topic (Greene et al. 2014);
+  a topic is *stable* when both means reach 0.75, else labelled ``unstable 不稳定``;
+* per unit, the share of refits in which it lands in (the refit match of) its topic;
+  below one half the unit is flagged;
+* pairwise AMI and ARI of the assignments.
+
+Comparisons as tidy tables: :func:`topic_shares` and :func:`topic_domain_crosstab` pool the
+units of unstable topics into one ``mixed 混合`` column; :func:`keyness` (log-odds ratio
+with an informative Dirichlet prior). Labels are bilingual: top Chinese terms with an
+English gloss from ``data/topic_glossary.csv``.
+
+Schemas: ``TOPIC_TERM_COLUMNS`` (``topics_``), ``SELECTION_COLUMNS`` (``selection_``),
+``SUMMARY_COLUMNS`` (``topic_summary_``), ``UNIT_STABILITY_COLUMNS`` (``unit_stability_``),
+``REFIT_COLUMNS`` (``refits_``), ``KEYNESS_COLUMNS``, ``SHARE_COLUMNS``, ``CROSSTAB_COLUMNS``;
+:meth:`TopicModel.transform` adds ``TRANSFORM_COLUMNS``.
 """
 from __future__ import annotations
 
-import itertools
-import logging
-import re
-import threading
+import csv
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linear_sum_assignment
 from sklearn.base import BaseEstimator
-from sklearn.decomposition import NMF
+from sklearn.decomposition import NMF, non_negative_factorization
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics import adjusted_mutual_info_score, adjusted_rand_score
+from sklearn.preprocessing import normalize as l2_normalize
 from sklearn.utils.validation import check_is_fitted
 
 from policylens import config
-from policylens.normalize import normalize
+from policylens.topic_metrics import (
+    matched_average_jaccard,
+    member_jaccard,
+    membership_jaccard_matrix,
+    npmi_coherence,
+    stability,
+    topic_similarity,
+)
+from policylens.tokens import (  # re-exported: the historical home of the tokenizer
+    STOPWORDS_PATH,
+    USERDICT_PATH,
+    lexicon_version,
+    segment,
+    stopwords,
+    tokenize,
+    unit_token_parts,
+    unit_tokens,
+    user_dictionary,
+)
 
-USERDICT_PATH: Path = config.PACKAGE_DATA / "policy_userdict.txt"
-STOPWORDS_PATH: Path = config.PACKAGE_DATA / "policy_stopwords.txt"
+__all__ = ["TopicModel", "TooFewTasksError", "tokenize", "segment", "lexicon_version", "user_dictionary",
+           "stopwords", "USERDICT_PATH", "STOPWORDS_PATH", "npmi_coherence", "stability", "topic_similarity",
+           "topic_shares", "topic_domain_crosstab", "keyness", "glossary", "choose_n_topics"]
 
+GLOSSARY_PATH = config.PACKAGE_DATA / "topic_glossary.csv"
 TOPIC_TERM_COLUMNS = ("topic", "label", "rank", "term", "weight")
-SELECTION_COLUMNS = ("n_topics", "stability", "coherence", "stable", "chosen")
-SUMMARY_COLUMNS = ("topic", "label", "n_units", "coherence", "stability", "stable")
-TRANSFORM_COLUMNS = ("topic", "topic_weight", "topic_label")
+SELECTION_COLUMNS = ("rule", "n_units", "n_topics", "subsamples", "reproduced")
+SUMMARY_COLUMNS = ("topic", "label", "label_en", "n_units", "coherence", "member_jaccard", "term_agreement",
+                   "stable", "display_label")
+UNIT_STABILITY_COLUMNS = ("position", "topic", "refits_seen", "landed", "landing", "flagged")
+REFIT_COLUMNS = ("refit", "n_units", "ami", "ari", "stable_share")
+TRANSFORM_COLUMNS = ("topic", "topic_weight", "topic_label", "topic_stable")
 SHARE_COLUMNS = ("topic", "topic_label", "n_units", "share")  # after the ``by`` columns
 CROSSTAB_COLUMNS = ("topic", "topic_label", "domain", "n_units", "share_of_topic", "share_of_domain")
 KEYNESS_COLUMNS = ("group", "term", "count", "z", "rank")
 FIT_KINDS = ("task", "safeguard")
 NO_TOPIC = -1
 """``topic`` of a unit with no term in the model's vocabulary."""
-
-# ---------------------------------------------------------------------------
-# Tokenization
-# ---------------------------------------------------------------------------
-
-_CJK_TOKEN = re.compile(r"^[\u4e00-\u9fff]{2,}$")
-# 〔…〕 blocks and "(责任单位:…)" lists that assign a task to agencies (nested "(市、区)" allowed)
-_RESPONSIBILITY = re.compile(
-    r"〔[^〔〕]{0,400}〕|\((?:责任单位|牵头单位|责任部门)[:：](?:[^()]|\([^()]*\)){0,400}\)")
-_LOCK = threading.Lock()
-_TOKENIZER = None
+MIXED_TOPIC = -2
+"""``topic`` of the pooled column of units in unstable topics (:func:`topic_shares`)."""
+MIXED_LABEL = "mixed 混合 (unstable topics 不稳定主题)"
+UNSTABLE_LABEL = "unstable 不稳定"
+STABLE_LEVEL = 0.75
 
 
-def _data_lines(path: Path) -> list[str]:
-    """Non-empty, non-comment lines of a package data file (UTF-8, BOM rejected)."""
-    raw = path.read_bytes()
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raise ValueError(f"{path.name} must be UTF-8 without BOM")
-    lines = (line.strip() for line in raw.decode("utf-8").splitlines())
-    return [line for line in lines if line and not line.startswith("#")]
-
-
-def _version(path: Path) -> str:
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.lower().startswith("# version:"):
-            return line.split(":", 1)[1].strip()
-    raise ValueError(f"{path.name} has no '# version:' line")
-
-
-def lexicon_version() -> str:
-    """Version of the user dictionary and stopword list, e.g. ``"2024.1/2024.1"``."""
-    return f"{_version(USERDICT_PATH)}/{_version(STOPWORDS_PATH)}"
+class TooFewTasksError(ValueError):
+    """The units are too few (or share too few terms) to fit the requested number of topics."""
 
 
 @lru_cache(maxsize=1)
-def user_dictionary() -> dict[str, int]:
-    """Policy terms of ``policy_userdict.txt`` with their explicit jieba frequencies."""
-    terms: dict[str, int] = {}
-    for line in _data_lines(USERDICT_PATH):
-        parts = line.split()
-        if len(parts) < 2 or not parts[1].isdigit():
-            raise ValueError(f"policy_userdict.txt: expected 'TERM FREQ [POS]', got {line!r}")
-        terms[parts[0]] = int(parts[1])
-    return terms
-
-
-@lru_cache(maxsize=1)
-def stopwords() -> frozenset[str]:
-    """Stopwords of ``policy_stopwords.txt`` (generic policy verbs and boilerplate)."""
-    return frozenset(_data_lines(STOPWORDS_PATH))
-
-
-def _tokenizer():
-    """The private jieba tokenizer, built once (lazily, thread-safe, log silenced)."""
-    global _TOKENIZER
-    if _TOKENIZER is None:
-        with _LOCK:
-            if _TOKENIZER is None:
-                import jieba
-
-                jieba.setLogLevel(logging.WARNING)
-                tok = jieba.Tokenizer()
-                tok.initialize()
-                for line in _data_lines(USERDICT_PATH):
-                    parts = line.split()
-                    tok.add_word(parts[0], int(parts[1]), parts[2] if len(parts) > 2 else None)
-                _TOKENIZER = tok
-    return _TOKENIZER
-
-
-def segment(text: str) -> list[str]:
-    """Raw jieba segmentation (normalized input, user dictionary, HMM off), nothing dropped."""
-    return _tokenizer().lcut(normalize(text).text, HMM=False)
-
-
-def tokenize(text: str) -> list[str]:
-    """Content tokens of a text, in order.
-
-    Normalizes (full-width, Traditional), drops ``〔…〕`` and ``(责任单位:…)``
-    responsibility assignments, segments with the policy dictionary (HMM off, so unknown
-    strings fall apart into single characters instead of invented words) and
-    keeps tokens of two or more CJK characters (or user-dictionary terms) that
-    are not stopwords.
-    """
-    clean = _RESPONSIBILITY.sub(" ", normalize(text).text)
-    terms, stop = user_dictionary(), stopwords()
-    return [tok for tok in _tokenizer().lcut(clean, HMM=False)
-            if (tok in terms or _CJK_TOKEN.match(tok)) and tok not in stop]
-
-
-# ---------------------------------------------------------------------------
-# Metrics
-# ---------------------------------------------------------------------------
-
-
-def npmi_coherence(topics: Sequence[Sequence[str]], documents: Sequence[Iterable[str]],
-                   eps: float = 1e-12) -> np.ndarray:
-    """NPMI coherence of each topic's terms over ``documents`` (one value per topic).
-
-    Document co-occurrence (Bouma 2009; Röder et al. 2015): for every pair of a
-    topic's terms, ``log(p(a,b) / (p(a) p(b))) / -log p(a,b)``; a pair that never
-    co-occurs scores -1. Ranges from -1 to 1; higher means the terms are used together.
-    """
-    doc_sets = [set(doc) for doc in documents]
-    n_docs = max(len(doc_sets), 1)
-    vocab = sorted({term for topic in topics for term in topic})
-    index = {term: i for i, term in enumerate(vocab)}
-    presence = np.zeros((len(doc_sets), len(vocab)), dtype=float)
-    for row, doc in enumerate(doc_sets):
-        for term in doc & index.keys():
-            presence[row, index[term]] = 1.0
-    p_single = presence.mean(axis=0)
-    p_joint = presence.T @ presence / n_docs
-    scores = []
-    for topic in topics:
-        values = []
-        for a, b in itertools.combinations([index[t] for t in topic], 2):
-            pab = p_joint[a, b]
-            if pab <= 0:
-                values.append(-1.0)
-            elif pab >= 1 - eps:
-                values.append(1.0)
-            else:
-                values.append(np.log(pab / (p_single[a] * p_single[b])) / -np.log(pab))
-        scores.append(float(np.mean(values)) if values else 0.0)
-    return np.asarray(scores)
-
-
-def topic_similarity(first: Sequence[Sequence[str]], second: Sequence[Sequence[str]]) -> float:
-    """Mean Jaccard of top-term sets under the best one-to-one matching (Hungarian)."""
-    if not first or not second:
-        return 0.0
-    sim = np.array([[len(set(a) & set(b)) / max(len(set(a) | set(b)), 1) for b in second] for a in first])
-    rows, cols = linear_sum_assignment(-sim)
-    return float(sim[rows, cols].sum() / max(len(first), len(second)))
-
-
-def matched_jaccard(reference: Sequence[Sequence[str]], other: Sequence[Sequence[str]]) -> np.ndarray:
-    """Jaccard of each reference topic with its Hungarian match in ``other`` (0 if unmatched)."""
-    out = np.zeros(len(reference))
-    if not reference or not other:
-        return out
-    sim = np.array([[len(set(a) & set(b)) / max(len(set(a) | set(b)), 1) for b in other] for a in reference])
-    rows, cols = linear_sum_assignment(-sim)
-    out[rows] = sim[rows, cols]
+def glossary() -> dict[str, str]:
+    """English glosses of policy terms for topic labels (``data/topic_glossary.csv``: term, gloss, reason)."""
+    out: dict[str, str] = {}
+    with open(GLOSSARY_PATH, encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(line for line in fh if not line.startswith("#"))
+        if reader.fieldnames != ["term", "gloss", "reason"]:
+            raise ValueError(f"{GLOSSARY_PATH.name}:1: columns must be term,gloss,reason")
+        for line, row in enumerate(reader, start=2):
+            if not row["term"] or not row["gloss"] or not row["reason"]:
+                raise ValueError(f"{GLOSSARY_PATH.name}:{line}: term, gloss and reason are required")
+            if row["term"] in out:
+                raise ValueError(f"{GLOSSARY_PATH.name}:{line}: duplicate term {row['term']}")
+            out[row["term"]] = row["gloss"]
     return out
 
 
-def stability(runs: Sequence[Sequence[Sequence[str]]]) -> float:
-    """Stability of a set of fits: mean :func:`topic_similarity` over all pairs of runs.
-
-    Each run is the list of top-term lists of one fit (e.g. on a different
-    random subsample with a different seed). 1.0 means every fit finds the
-    same topics; a topic that changes with the seed is not a finding.
-    """
-    pairs = list(itertools.combinations(range(len(runs)), 2))
-    if not pairs:
-        return float("nan")
-    return float(np.mean([topic_similarity(runs[i], runs[j]) for i, j in pairs]))
+def english_label(terms: Sequence[str]) -> str:
+    """English gloss of label terms (a term without a glossary entry is kept in Chinese)."""
+    gloss = glossary()
+    return " · ".join(gloss.get(t, t) for t in terms)
 
 
-# ---------------------------------------------------------------------------
-# The estimator
-# ---------------------------------------------------------------------------
+def choose_n_topics(n_units: int, units_per_topic: int = 7, min_topics: int = 4, max_topics: int = 16) -> int:
+    """The rule fixed in advance: one topic per ``units_per_topic`` units, within ``[min_topics, max_topics]``."""
+    return int(min(max_topics, max(min_topics, n_units // units_per_topic)))
 
 
 def _identity(tokens):
     return tokens
 
 
-def _unit_tokens(heading: str, text: str, heading_weight: int) -> list[str]:
-    """Tokens of a unit: the heading ``heading_weight`` times, then the body.
-
-    The body is the text without its leading heading when it starts with it
-    (gold and parsed units repeat the heading in ``text``), so the weight means
-    the same either way.
-    """
-    heading = normalize(heading or "").text.strip()
-    body = normalize(text or "").text
-    if heading:
-        pos = body.find(heading)
-        if 0 <= pos <= 12:
-            body = body[pos + len(heading):]
-    return tokenize(heading) * heading_weight + tokenize(body)
+def _nmf(k: int, seed: int, init: str, max_iter: int, tol: float) -> NMF:
+    return NMF(n_components=k, init=init, solver="cd", max_iter=max_iter, tol=tol, random_state=seed)
 
 
 class TopicModel(BaseEstimator):
-    """TF-IDF + NMF topics of plan units, with the number of topics chosen by stability.
+    """K-fold ensemble NMF topics of plan units, with per-topic and per-unit stability.
 
     Parameters
     ----------
     n_topics : int or None
-        Fixed number of topics; ``None`` chooses it from ``candidate_topics``.
+        Fixed number of topics (exactly this many are fitted); ``None`` applies :func:`choose_n_topics`.
     random_state : int
-        Seed for the subsamples and NMF (``nndsvd`` init is deterministic given the data).
+        Seed of the folds, the member NMFs and the stability subsamples.
     n_top_terms : int
-        Terms per topic in ``topics_``, labels, coherence and stability.
-    candidate_topics : iterable of int
-        The range searched when ``n_topics`` is None.
+        Terms per topic in ``topics_``, coherence and AJ.
+    units_per_topic, min_topics, max_topics : int
+        The rule for the number of topics when ``n_topics`` is None.
+    n_folds : int
+        Ensemble members: one NMF per fold, fitted on the units outside it.
     heading_weight : int
         How many times a unit's heading tokens count (headings name the task).
     min_df, max_df : int, float
         Vocabulary pruning of the TF-IDF vectorizer (``max_df`` drops corpus-wide boilerplate).
     stability_runs, subsample : int, float
-        Number of fits and subsample fraction per fit for the stability criterion.
-    min_stability : float
-        Threshold of the selection rule: the largest stable k wins.
+        Refits of the ensemble on random subsamples for the stability figures (0: none).
     n_label_terms : int
-        Top terms joined with ``·`` for a topic's label.
-    max_iter : int
-        NMF iterations.
+        Top terms in a topic's label.
+    max_iter, tol : int, float
+        Member NMF iterations and tolerance (the consensus NMF uses 1000 iterations).
     kinds : tuple of str
         ``kind`` values fitted on when the units have a ``kind`` column.
     """
 
-    def __init__(self, n_topics: int | None = None, random_state: int = config.SEED,
-                 n_top_terms: int = 10, candidate_topics: Iterable[int] = range(4, 15),
-                 heading_weight: int = 2, min_df: int = 2, max_df: float = 0.5,
-                 stability_runs: int = 10, subsample: float = 0.9, min_stability: float = 0.80,
-                 n_label_terms: int = 3, max_iter: int = 1000, kinds: tuple[str, ...] = FIT_KINDS):
+    def __init__(self, n_topics: int | None = None, random_state: int = config.SEED, n_top_terms: int = 10,
+                 units_per_topic: int = 7, min_topics: int = 4, max_topics: int = 16, n_folds: int = 20,
+                 heading_weight: int = 2, min_df: int = 2, max_df: float = 0.5, stability_runs: int = 10,
+                 subsample: float = 0.9, n_label_terms: int = 3, max_iter: int = 200, tol: float = 1e-2,
+                 kinds: tuple[str, ...] = FIT_KINDS):
         self.n_topics = n_topics
         self.random_state = random_state
         self.n_top_terms = n_top_terms
-        self.candidate_topics = candidate_topics
+        self.units_per_topic = units_per_topic
+        self.min_topics = min_topics
+        self.max_topics = max_topics
+        self.n_folds = n_folds
         self.heading_weight = heading_weight
         self.min_df = min_df
         self.max_df = max_df
         self.stability_runs = stability_runs
         self.subsample = subsample
-        self.min_stability = min_stability
         self.n_label_terms = n_label_terms
         self.max_iter = max_iter
+        self.tol = tol
         self.kinds = kinds
 
     # -- helpers -----------------------------------------------------------
@@ -309,121 +199,171 @@ class TopicModel(BaseEstimator):
 
     def _documents(self, units: pd.DataFrame) -> list[list[str]]:
         headings = units["heading"] if "heading" in units.columns else [""] * len(units)
-        return [_unit_tokens(h, t, self.heading_weight) for h, t in zip(headings, units["text"])]
+        return [unit_tokens(h, t, self.heading_weight) for h, t in zip(headings, units["text"])]
 
-    def _fit_one(self, docs: list[list[str]], k: int, seed: int):
+    def _rule(self, n_units: int) -> int:
+        return choose_n_topics(n_units, self.units_per_topic, self.min_topics, self.max_topics)
+
+    def _vectorize(self, docs: list[list[str]]):
         vectorizer = TfidfVectorizer(analyzer=_identity, lowercase=False, min_df=self.min_df,
                                      max_df=self.max_df, sublinear_tf=True)
-        X = vectorizer.fit_transform(docs)
-        nmf = NMF(n_components=k, init="nndsvd", solver="cd", max_iter=self.max_iter,
-                  random_state=seed)
-        W = nmf.fit_transform(X)
-        # order topics by their total weight in the corpus, largest first
-        order = np.lexsort((np.arange(k), -W.sum(axis=0)))
-        nmf.components_ = nmf.components_[order]
-        return vectorizer, nmf, W[:, order]
+        try:
+            X = vectorizer.fit_transform(docs)
+        except ValueError as err:  # empty vocabulary after pruning
+            raise TooFewTasksError(f"{len(docs)} task units share no term (min_df={self.min_df}): "
+                                   f"too few to fit topics ({err})") from None
+        return vectorizer, X
 
-    def _top_terms(self, vectorizer, nmf) -> list[list[str]]:
-        vocab = vectorizer.get_feature_names_out()
+    def _check_size(self, n_docs: int, n_terms: int, k: int) -> None:
+        if k < 2 or n_docs < 2 * k or n_terms < k or n_docs < self.n_folds:
+            raise TooFewTasksError(
+                f"{n_docs} task units with {n_terms} shared terms are too few for {k} topics "
+                f"(need at least {max(2 * k, self.n_folds)} units and {k} terms)")
+
+    def _ensemble(self, X, k: int, seed: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Consensus topic-term matrix H (k × terms, ordered by total weight) and unit weights W."""
+        rng = np.random.default_rng(list(seed))
+        n = X.shape[0]
+        folds = np.array_split(rng.permutation(n), self.n_folds)
+        members = []
+        for fold in folds:
+            keep = np.setdiff1d(np.arange(n), fold)
+            nmf = _nmf(k, int(rng.integers(2**31 - 1)), "random", self.max_iter, self.tol)
+            members.append(nmf.fit(X[keep]).components_)
+        stacked = l2_normalize(np.vstack(members))
+        H = _nmf(k, 0, "nndsvd", 1000, 1e-4).fit(stacked).components_
+        W = self._weights(X, H, k)
+        order = np.lexsort((np.arange(k), -np.round(W.sum(axis=0), 9)))
+        return H[order], W[:, order]
+
+    def _weights(self, X, H: np.ndarray, k: int) -> np.ndarray:
+        W, _, _ = non_negative_factorization(X, H=H, n_components=k, init="custom", update_H=False,
+                                             solver="cd", max_iter=1000, tol=1e-4)
+        return W
+
+    def _top_terms(self, vocab: np.ndarray, H: np.ndarray) -> list[list[str]]:
         tops = []
-        for row in nmf.components_:
+        for row in H:
             order = np.lexsort((vocab, -np.round(row, 12)))[: self.n_top_terms]
             tops.append([str(vocab[i]) for i in order if row[i] > 0])
         return tops
 
-    def _subsample_runs(self, docs: list[list[str]], k: int) -> list[list[list[str]]]:
-        rng = np.random.default_rng(self.random_state)
-        size = max(int(round(self.subsample * len(docs))), 2)
-        runs = []
-        for run in range(self.stability_runs):
-            idx = np.sort(rng.choice(len(docs), size=size, replace=False))
-            vec, nmf, _ = self._fit_one([docs[i] for i in idx], k, self.random_state + run)
-            runs.append(self._top_terms(vec, nmf))
-        return runs
+    @staticmethod
+    def _dominant(W: np.ndarray) -> np.ndarray:
+        return np.where(W.sum(axis=1) > 0, W.argmax(axis=1), NO_TOPIC)
 
-    def _select(self, docs: list[list[str]]) -> tuple[pd.DataFrame, dict[int, list]]:
-        rows, runs_by_k = [], {}
-        for k in sorted({int(k) for k in self.candidate_topics}):
-            if k < 2 or k >= len(docs):
-                continue
-            vec, nmf, _ = self._fit_one(docs, k, self.random_state)
-            coherence = float(np.mean(npmi_coherence(self._top_terms(vec, nmf), docs)))
-            runs_by_k[k] = self._subsample_runs(docs, k)
-            rows.append({"n_topics": k, "stability": stability(runs_by_k[k]), "coherence": coherence})
-        if not rows:
-            raise ValueError("no candidate number of topics fits these units")
-        return self._choose(pd.DataFrame(rows)), runs_by_k
-
-    def _choose(self, table: pd.DataFrame) -> pd.DataFrame:
-        """Selection rule: the largest k with stability >= ``min_stability``.
-
-        When no k reaches it, the most stable k (ties: better coherence, then
-        larger k); ``stable`` is then False everywhere, which reports that no
-        number of topics is a finding at the required level.
-        """
-        table = table.copy()
-        table["stability"] = table["stability"].round(4)
-        table["coherence"] = table["coherence"].round(4)
-        table["stable"] = table["stability"] >= self.min_stability
-        if table["stable"].any():
-            best = table[table["stable"]].sort_values(
-                ["n_topics", "coherence"], ascending=[False, False]).iloc[0]
-        else:
-            best = table.sort_values(["stability", "coherence", "n_topics"],
-                                     ascending=[False, False, False]).iloc[0]
-        table["chosen"] = table["n_topics"] == best["n_topics"]
-        return table.reset_index(drop=True)[list(SELECTION_COLUMNS)]
+    def _fit_on(self, docs: list[list[str]], k: int, seed: Sequence[int]):
+        vectorizer, X = self._vectorize(docs)
+        self._check_size(X.shape[0], X.shape[1], k)
+        H, W = self._ensemble(X, k, seed)
+        return vectorizer, H, W
 
     # -- estimator API -------------------------------------------------------
     def fit(self, units: pd.DataFrame, y=None) -> TopicModel:
-        """Choose the number of topics (unless fixed) and fit TF-IDF + NMF on task units."""
-        fit_units = self._fit_units(units)
-        docs = self._documents(fit_units)
-        if self.n_topics is None:
-            self.selection_, runs_by_k = self._select(docs)
-            self.n_topics_ = int(self.selection_.loc[self.selection_["chosen"], "n_topics"].iloc[0])
-            runs = runs_by_k[self.n_topics_]
-        else:
-            self.n_topics_ = int(self.n_topics)
-            runs = self._subsample_runs(docs, self.n_topics_)
-        self.vectorizer_, self.nmf_, W = self._fit_one(docs, self.n_topics_, self.random_state)
-        self.top_terms_ = self._top_terms(self.vectorizer_, self.nmf_)
-        self.labels_ = ["·".join(terms[: self.n_label_terms]) for terms in self.top_terms_]
+        """Fit the ensemble on the task units (k fixed or by the rule), then its stability refits.
+
+        Raises :class:`TooFewTasksError` when the units cannot hold the topics.
+        """
+        from threadpoolctl import threadpool_limits
+
+        docs = self._documents(self._fit_units(units))
+        k = int(self.n_topics) if self.n_topics is not None else self._rule(len(docs))
+        with threadpool_limits(1):  # small dense products: one BLAS thread is faster on a busy machine
+            self.vectorizer_, self.components_, W = self._fit_on(docs, k, (self.random_state, 0))
+            self.n_topics_ = k
+            self.n_fit_units_ = len(docs)
+            vocab = self.vectorizer_.get_feature_names_out()
+            self.top_terms_ = self._top_terms(vocab, self.components_)
+            self.labels_ = ["·".join(terms[: self.n_label_terms]) for terms in self.top_terms_]
+            self.labels_en_ = [english_label(terms[: self.n_label_terms]) for terms in self.top_terms_]
+            self.assignments_ = self._dominant(W)
+            self._stability(docs)
         coherence = npmi_coherence(self.top_terms_, docs)
-        if self.n_topics is not None:
-            self.selection_ = self._choose(pd.DataFrame(
-                [{"n_topics": self.n_topics_, "stability": stability(runs),
-                  "coherence": float(np.mean(coherence))}]))
-        # per topic: how well the reported topic is found again in the subsample fits
-        per_topic = np.mean([matched_jaccard(self.top_terms_, run) for run in runs], axis=0)
-        dominant = np.where(W.sum(axis=1) > 0, W.argmax(axis=1), NO_TOPIC)
-        self.topic_summary_ = pd.DataFrame({
-            "topic": range(self.n_topics_), "label": self.labels_,
-            "n_units": [int((dominant == t).sum()) for t in range(self.n_topics_)],
-            "coherence": np.round(coherence, 4), "stability": np.round(per_topic, 4),
-        })
-        self.topic_summary_["stable"] = self.topic_summary_["stability"] >= self.min_stability
-        self.topics_ = self._topic_table()
-        self.n_fit_units_ = len(docs)
+        self.coherence_ = float(np.mean(coherence))
+        self.topic_summary_ = self._summary(coherence)
+        self.topics_ = self._topic_table(vocab)
         return self
 
-    def _topic_table(self) -> pd.DataFrame:
-        vocab = self.vectorizer_.get_feature_names_out()
+    def _stability(self, docs: list[list[str]]) -> None:
+        k, n = self.n_topics_, len(docs)
+        ref = self.assignments_
+        rng = np.random.default_rng([self.random_state, 1])
+        size = max(int(round(self.subsample * n)), 2)
+        mj, aj, seen, landed, rows, self.refit_terms_ = [], [], np.zeros(n), np.zeros(n), [], []
+        reproduced = 0
+        for run in range(self.stability_runs):
+            idx = np.sort(rng.choice(n, size=size, replace=False))
+            reproduced += int(self._rule(size) == k) if self.n_topics is None else 0
+            vec, H, W = self._fit_on([docs[i] for i in idx], k, (self.random_state, 2, run))
+            terms = self._top_terms(vec.get_feature_names_out(), H)
+            self.refit_terms_.append(terms)
+            lab = self._dominant(W)
+            ref_sub = ref[idx]
+            run_mj = member_jaccard(ref_sub, lab, k, k)
+            run_aj = matched_average_jaccard(self.top_terms_, terms, self.n_top_terms)
+            mj.append(run_mj)
+            aj.append(run_aj)
+            sim = membership_jaccard_matrix(ref_sub, lab, k, k)
+            from scipy.optimize import linear_sum_assignment
+
+            r, c = linear_sum_assignment(-sim)
+            match = np.full(k, -99)
+            match[r] = c
+            seen[idx] += 1
+            landed[idx] += (ref_sub >= 0) & (lab == np.where(ref_sub >= 0, match[np.maximum(ref_sub, 0)], -99))
+            stable = (run_mj >= STABLE_LEVEL) & (run_aj >= STABLE_LEVEL)
+            rows.append({"refit": run, "n_units": size,
+                         "ami": round(float(adjusted_mutual_info_score(ref_sub, lab)), 4),
+                         "ari": round(float(adjusted_rand_score(ref_sub, lab)), 4),
+                         "stable_share": round(float(np.isin(ref_sub, np.flatnonzero(stable)).mean()), 4)})
+        self.refits_ = pd.DataFrame(rows, columns=list(REFIT_COLUMNS))
+        runs = max(self.stability_runs, 1)
+        self.member_jaccard_ = (np.nanmean(np.vstack(mj), axis=0) if mj else np.full(k, np.nan))
+        self.term_agreement_ = np.mean(np.vstack(aj), axis=0) if aj else np.full(k, np.nan)
+        self.stable_ = (self.member_jaccard_ >= STABLE_LEVEL) & (self.term_agreement_ >= STABLE_LEVEL)
+        landing = np.divide(landed, seen, out=np.full(n, np.nan), where=seen > 0)
+        self.unit_stability_ = pd.DataFrame({
+            "position": np.arange(n), "topic": ref, "refits_seen": seen.astype(int), "landed": landed.astype(int),
+            "landing": np.round(landing, 4), "flagged": ~(landing >= 0.5)})
+        self.selection_ = pd.DataFrame([{
+            "rule": "fixed k" if self.n_topics is not None else
+            f"n_units // {self.units_per_topic} in [{self.min_topics}, {self.max_topics}]",
+            "n_units": n, "n_topics": k, "subsamples": self.stability_runs,
+            "reproduced": round(reproduced / runs, 4) if self.n_topics is None else np.nan}],
+            columns=list(SELECTION_COLUMNS))
+
+    @property
+    def stable_share_(self) -> float:
+        """Share of fitted units whose topic is stable on both counts."""
+        return float(np.isin(self.assignments_, np.flatnonzero(self.stable_)).mean())
+
+    def _summary(self, coherence: np.ndarray) -> pd.DataFrame:
+        frame = pd.DataFrame({
+            "topic": range(self.n_topics_), "label": self.labels_, "label_en": self.labels_en_,
+            "n_units": [int((self.assignments_ == t).sum()) for t in range(self.n_topics_)],
+            "coherence": np.round(coherence, 4), "member_jaccard": np.round(self.member_jaccard_, 4),
+            "term_agreement": np.round(self.term_agreement_, 4), "stable": self.stable_.astype(bool)})
+        frame["display_label"] = [f"{zh} ({en})" if ok else f"{UNSTABLE_LABEL}: {zh}"
+                                  for zh, en, ok in zip(frame["label"], frame["label_en"], frame["stable"])]
+        return frame[list(SUMMARY_COLUMNS)]
+
+    def _topic_table(self, vocab: np.ndarray) -> pd.DataFrame:
         index = {term: i for i, term in enumerate(vocab)}
         rows = [{"topic": t, "label": self.labels_[t], "rank": r + 1, "term": term,
-                 "weight": round(float(self.nmf_.components_[t, index[term]]), 6)}
+                 "weight": round(float(self.components_[t, index[term]]), 6)}
                 for t, terms in enumerate(self.top_terms_) for r, term in enumerate(terms)]
         return pd.DataFrame(rows, columns=list(TOPIC_TERM_COLUMNS))
 
     def topic_mixture(self, units: pd.DataFrame) -> np.ndarray:
         """Topic weights of each unit (rows sum to 1; all zero for a unit with no known term)."""
         check_is_fitted(self)
-        W = self.nmf_.transform(self.vectorizer_.transform(self._documents(units)))
+        X = self.vectorizer_.transform(self._documents(units))
+        W = self._weights(X, self.components_, self.n_topics_) if X.shape[0] else np.zeros((0, self.n_topics_))
         totals = W.sum(axis=1, keepdims=True)
         return np.divide(W, totals, out=np.zeros_like(W), where=totals > 0)
 
     def transform(self, units: pd.DataFrame) -> pd.DataFrame:
-        """The units (all columns kept) with ``topic``, ``topic_weight`` and ``topic_label``.
+        """The units (all columns kept) with ``topic``, ``topic_weight``, ``topic_label`` and ``topic_stable``.
 
         ``topic`` is the dominant topic, ``topic_weight`` its share of the unit's
         topic mixture; a unit with no vocabulary term gets ``NO_TOPIC`` and weight 0.
@@ -432,10 +372,11 @@ class TopicModel(BaseEstimator):
         mix = self.topic_mixture(units)
         out = units.copy()
         has = mix.sum(axis=1) > 0
-        topic = np.where(has, mix.argmax(axis=1), NO_TOPIC)
+        topic = np.where(has, mix.argmax(axis=1), NO_TOPIC) if len(mix) else np.zeros(0, dtype=int)
         out["topic"] = topic.astype(int)
-        out["topic_weight"] = np.round(np.where(has, mix.max(axis=1), 0.0), 6)
+        out["topic_weight"] = np.round(np.where(has, mix.max(axis=1), 0.0), 6) if len(mix) else 0.0
         out["topic_label"] = [self.labels_[t] if t != NO_TOPIC else "" for t in topic]
+        out["topic_stable"] = [bool(self.stable_[t]) if t != NO_TOPIC else False for t in topic]
         return out
 
     def fit_transform(self, units: pd.DataFrame, y=None) -> pd.DataFrame:
@@ -466,19 +407,31 @@ class TopicModel(BaseEstimator):
 # ---------------------------------------------------------------------------
 
 
+def _pooled(frame: pd.DataFrame, pool_unstable: bool) -> pd.DataFrame:
+    """Units of unstable topics pooled into ``MIXED_TOPIC`` (when ``topic_stable`` is known)."""
+    if not pool_unstable or "topic_stable" not in frame.columns:
+        return frame
+    stable = frame["topic_stable"].astype(str).str.lower().isin(["true", "1"])
+    unstable = ~stable & (frame["topic"].astype(int) != NO_TOPIC)
+    return frame.assign(topic=np.where(unstable, MIXED_TOPIC, frame["topic"].astype(int)),
+                        topic_label=np.where(unstable, MIXED_LABEL, frame["topic_label"]))
+
+
 def topic_shares(task_topics: pd.DataFrame, by: Sequence[str] = ("doc_id",),
-                 kinds: tuple[str, ...] | None = FIT_KINDS) -> pd.DataFrame:
+                 kinds: tuple[str, ...] | None = FIT_KINDS, pool_unstable: bool = True) -> pd.DataFrame:
     """Share of units per dominant topic within each group (e.g. city and year).
 
-    ``task_topics`` is :meth:`TopicModel.transform` output. Every topic appears
-    in every group (zero shares kept) so groups compare directly.
+    ``task_topics`` is :meth:`TopicModel.transform` output. Units of unstable topics are
+    pooled into one ``mixed 混合`` topic (``MIXED_TOPIC``) unless ``pool_unstable`` is False.
+    Every topic appears in every group (zero shares kept) so groups compare directly.
     Columns: ``*by``, topic, topic_label, n_units, share.
     """
     by = list(by)
     frame = task_topics
     if kinds is not None and "kind" in frame.columns:
         frame = frame[frame["kind"].isin(kinds)]
-    labels = (frame[["topic", "topic_label"]].drop_duplicates().sort_values("topic"))
+    frame = _pooled(frame, pool_unstable)
+    labels = (frame[["topic", "topic_label"]].drop_duplicates("topic").sort_values("topic"))
     counts = frame.groupby(by + ["topic"], sort=True).size().rename("n_units").reset_index()
     groups = frame[by].drop_duplicates()
     grid = groups.merge(labels, how="cross")
@@ -489,15 +442,17 @@ def topic_shares(task_topics: pd.DataFrame, by: Sequence[str] = ("doc_id",),
     return out.sort_values(by + ["topic"]).reset_index(drop=True)[by + list(SHARE_COLUMNS)]
 
 
-def topic_domain_crosstab(task_topics: pd.DataFrame, domain: str = "domain") -> pd.DataFrame:
+def topic_domain_crosstab(task_topics: pd.DataFrame, domain: str = "domain",
+                          pool_unstable: bool = True) -> pd.DataFrame:
     """Topics against codebook domains (tidy), where units carry a ``domain`` column.
 
-    Only units with a non-empty domain count. Columns: topic, topic_label,
-    domain, n_units, share_of_topic, share_of_domain. Empty when there is no domain column.
+    Only units with a non-empty domain count; unstable topics are pooled into ``mixed 混合``.
+    Columns: topic, topic_label, domain, n_units, share_of_topic, share_of_domain.
+    Empty when there is no domain column.
     """
     if domain not in task_topics.columns:
         return pd.DataFrame(columns=list(CROSSTAB_COLUMNS))
-    frame = task_topics[task_topics[domain].fillna("").astype(str) != ""]
+    frame = _pooled(task_topics[task_topics[domain].fillna("").astype(str) != ""], pool_unstable)
     out = (frame.groupby(["topic", "topic_label", domain], sort=True).size()
            .rename("n_units").reset_index().rename(columns={domain: "domain"}))
     out["share_of_topic"] = (out["n_units"] / out.groupby("topic")["n_units"].transform("sum")).round(6)
@@ -507,43 +462,57 @@ def topic_domain_crosstab(task_topics: pd.DataFrame, domain: str = "domain") -> 
 
 
 def keyness(units: pd.DataFrame, by: str = "doc_id", prior_scale: float = 1.0,
-            min_count: int = 2, top_n: int | None = None) -> pd.DataFrame:
+            min_count: int = 2, top_n: int | None = None,
+            tokens: Sequence[Sequence[str]] | None = None) -> pd.DataFrame:
     """Distinctive terms of each group against the rest of the corpus.
 
     Log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn
     2008, "Fightin' Words"): the prior is the corpus term distribution with total
     mass ``prior_scale`` × corpus size (default 1: α_w is the corpus count of w),
     the score the z of the log-odds difference between the group and the rest.
-    A much weaker prior (0.01) ranks one-off terms of a single group low because
-    their variance term explodes; 0.5–1 gives the same top terms. Terms seen fewer than
-    ``min_count`` times in the group are left out. Columns: group, term, count, z, rank.
+    Terms seen fewer than ``min_count`` times in the group are left out. ``tokens``
+    (one list per unit) reuses a tokenization already done. Vectorised over a sparse
+    group × term count matrix: linear in the number of (group, term) pairs present.
+    Columns: group, term, count, z, rank.
     """
-    tokens = [tokenize(text) for text in units["text"]]
-    group_counts: dict[str, Counter] = {}
-    for group, toks in zip(units[by].astype(str), tokens):
-        group_counts.setdefault(group, Counter()).update(toks)
-    total = Counter()
-    for counts in group_counts.values():
-        total.update(counts)
-    vocab = sorted(total)
-    index = {t: i for i, t in enumerate(vocab)}
-    y_all = np.array([total[t] for t in vocab], dtype=float)
+    from scipy import sparse
+
+    if tokens is None:
+        tokens = [tokenize(text) for text in units["text"]]
+    groups = units[by].astype(str).to_numpy()
+    group_names = sorted(set(groups))
+    group_index = {g: i for i, g in enumerate(group_names)}
+    counts: dict[tuple[int, str], int] = Counter()
+    for group, toks in zip(groups, tokens):
+        gi = group_index[group]
+        for tok in toks:
+            counts[gi, tok] += 1
+    vocab = sorted({term for _, term in counts})
+    term_index = {t: i for i, t in enumerate(vocab)}
+    if not counts:
+        return pd.DataFrame(columns=list(KEYNESS_COLUMNS))
+    keys = list(counts)
+    rows_i = np.array([g for g, _ in keys])
+    cols_i = np.array([term_index[t] for _, t in keys])
+    matrix = sparse.csr_matrix((np.array([counts[key] for key in keys], dtype=float), (rows_i, cols_i)),
+                               shape=(len(group_names), len(vocab)))
+    y_all = np.asarray(matrix.sum(axis=0)).ravel()
     n_all = y_all.sum()
-    alpha = prior_scale * y_all  # = (prior_scale * n_all) * corpus share
+    alpha = prior_scale * y_all
     alpha0 = alpha.sum()
-    rows = []
-    for group in sorted(group_counts):
-        y_i = np.zeros(len(vocab))
-        for term, c in group_counts[group].items():
-            y_i[index[term]] = c
-        y_j = y_all - y_i
-        n_i, n_j = y_i.sum(), n_all - y_i.sum()
-        log_i = np.log((y_i + alpha) / (n_i + alpha0 - y_i - alpha))
-        log_j = np.log((y_j + alpha) / (n_j + alpha0 - y_j - alpha))
-        z = (log_i - log_j) / np.sqrt(1 / (y_i + alpha) + 1 / (y_j + alpha))
-        part = pd.DataFrame({"group": group, "term": vocab, "count": y_i.astype(int), "z": np.round(z, 4)})
-        part = part[part["count"] >= min_count]
-        part = part.sort_values(["z", "term"], ascending=[False, True])
-        part["rank"] = np.arange(1, len(part) + 1)
-        rows.append(part.head(top_n) if top_n else part)
-    return pd.concat(rows, ignore_index=True)[list(KEYNESS_COLUMNS)]
+    n_group = np.asarray(matrix.sum(axis=1)).ravel()
+    coo = matrix.tocoo()
+    y_i, a, g = coo.data, alpha[coo.col], coo.row
+    y_j = y_all[coo.col] - y_i
+    n_i, n_j = n_group[g], n_all - n_group[g]
+    log_i = np.log((y_i + a) / (n_i + alpha0 - y_i - a))
+    log_j = np.log((y_j + a) / (n_j + alpha0 - y_j - a))
+    z = (log_i - log_j) / np.sqrt(1 / (y_i + a) + 1 / (y_j + a))
+    table = pd.DataFrame({"group": np.array(group_names)[g], "term": np.array(vocab)[coo.col],
+                          "count": y_i.astype(int), "z": np.round(z, 4)})
+    table = table[table["count"] >= min_count]
+    table = table.sort_values(["group", "z", "term"], ascending=[True, False, True], kind="stable")
+    table["rank"] = table.groupby("group").cumcount() + 1
+    if top_n:
+        table = table[table["rank"] <= top_n]
+    return table.reset_index(drop=True)[list(KEYNESS_COLUMNS)]
