@@ -322,7 +322,8 @@ def test_data_files_are_consistent():
             unit = next(iter(sorted(ind.units))) if ind.units else None
             assert indicator_id_for(synonym, unit) is not None, synonym
     national = load_national_targets()
-    assert list(national.columns) == ["indicator_id", "year", "value", "kind", "source"]
+    assert list(national.columns) == ["indicator_id", "year", "value", "kind", "plan", "period_start", "period_end",
+                                      "source"]
     assert set(national["indicator_id"]) <= set(ids)
     assert set(national["kind"]) == {"target", "actual"}
 

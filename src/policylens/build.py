@@ -26,7 +26,8 @@ from policylens.schema import markdown
 OFFSET_COLUMNS = ("doc_id", "clean_start", "raw_start", "length")
 TASK_COLUMNS = ("doc_id", "seq", "path", "kind", "heading", "body", "domain", "secondary_domains", "confidence",
                 "level", "evidence")
-TASK_TOPIC_COLUMNS = ("doc_id", "seq", "path", "kind", "heading", "domain", "topic", "topic_weight", "topic_label")
+TASK_TOPIC_COLUMNS = ("doc_id", "seq", "path", "kind", "heading", "domain", "topic", "topic_weight", "topic_label",
+                      "topic_stable", "landing", "flagged")
 
 
 def offset_runs(doc_id: str, offsets) -> list[tuple[str, int, int, int]]:
@@ -170,18 +171,28 @@ def corpus_tables(results: list[DocResult]) -> dict[str, pd.DataFrame]:
 
 
 def build_topics(tasks: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """``topics.csv``, ``topic_selection.csv``, ``topic_summary.csv``, ``task_topics.csv`` and ``keyness.csv``."""
+    """``topics.csv``, ``topic_selection.csv``, ``topic_summary.csv``, ``task_topics.csv`` and ``keyness.csv``.
+
+    The task texts are tokenized once (the topic model, its stability refits and keyness share the
+    tokens). Raises :class:`policylens.topics.TooFewTasksError` when the corpus is too small for topics.
+    """
+    from policylens.tokens import unit_tokens
     from policylens.topics import TopicModel, keyness
 
     units = tasks.assign(text=tasks["body"])
     model = TopicModel(random_state=config.SEED)
     task_topics = model.fit_transform(units)
+    fitted = model._fit_units(task_topics).index
+    stability = model.unit_stability_.set_index(fitted)
+    task_topics["landing"] = stability["landing"].reindex(task_topics.index)
+    task_topics["flagged"] = stability["flagged"].reindex(task_topics.index).fillna(False).astype(bool)
+    tokens = [unit_tokens(h, t) for h, t in zip(units["heading"], units["text"])]
     return {
         "topics.csv": model.topics_,
         "topic_selection.csv": model.selection_,
         "topic_summary.csv": model.topic_summary_,
         "task_topics.csv": task_topics[list(TASK_TOPIC_COLUMNS)],
-        "keyness.csv": keyness(units, by="doc_id"),
+        "keyness.csv": keyness(units, by="doc_id", tokens=tokens),
     }
 
 

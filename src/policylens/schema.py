@@ -101,24 +101,32 @@ def tables() -> dict[str, tuple[str, dict[str, str]]]:
             "rank": "rank of the term in the topic (1 = strongest)",
             "term": "a policy token (jieba + the policy user dictionary)",
             "weight": "the term's weight in the topic (NMF components, rounded)"}),
-        "topic_selection.csv": ("the criterion for the number of topics, over the candidate range", {
+        "topic_selection.csv": ("the rule for the number of topics and how often it gives the same k on subsamples", {
+            "rule": "the rule fixed in advance (n_units // units_per_topic within [min, max]), or 'fixed k'",
+            "n_units": "task units the model was fitted on",
             "n_topics": "number of topics k",
-            "stability": "mean best-match Jaccard of top-10 terms between fits on different 90% subsamples with "
-                         "different seeds",
-            "coherence": "mean NPMI of the top-10 terms over the task units",
-            "stable": "stability >= the threshold (0.80)",
-            "chosen": "true for the k the model uses"}),
-        "topic_summary.csv": ("one row per topic of the chosen model", {
-            "topic": "topic number", "label": "short label", "n_units": "task units whose dominant topic it is",
-            "coherence": "NPMI of its top terms", "stability": "its mean best-match Jaccard across subsample fits",
-            "stable": "stability >= 0.80: a finding rather than noise"}),
+            "subsamples": "stability refits on random 90% subsamples",
+            "reproduced": "share of those subsamples on which the rule gives the same k"}),
+        "topic_summary.csv": ("one row per topic of the chosen model, with its stability", {
+            "topic": "topic number", "label": "top three terms (中文)",
+            "label_en": "English gloss of the label terms (data/topic_glossary.csv)",
+            "n_units": "task units whose dominant topic it is",
+            "coherence": "NPMI@10 of its top terms over the task units",
+            "member_jaccard": "mean Jaccard of its member tasks with the best-matching topic of each refit "
+                              "(Hennig 2007)",
+            "term_agreement": "mean AJ@10 of its top terms with the matched topic of each refit (Greene et al. 2014)",
+            "stable": "member_jaccard >= 0.75 and term_agreement >= 0.75: a finding rather than noise",
+            "display_label": "label for figures: bilingual, or prefixed 'unstable 不稳定' when not stable"}),
         "task_topics.csv": ("one row per task or safeguard unit with its dominant topic", {
             "doc_id": DOC_ID["doc_id"], "seq": TASK_MEANINGS["seq"], "path": TASK_MEANINGS["path"],
             "kind": TASK_MEANINGS["kind"], "heading": TASK_MEANINGS["heading"],
             "domain": "primary domain from tasks.csv",
             "topic": "dominant topic (-1 when the unit has no vocabulary term)",
             "topic_weight": "that topic's share of the unit's topic mixture",
-            "topic_label": "the topic's label"}),
+            "topic_label": "the topic's label",
+            "topic_stable": "whether that topic is stable (topic_summary.csv); unstable ones pool as 'mixed 混合'",
+            "landing": "share of the refits containing the unit in which it lands in (the match of) its topic",
+            "flagged": "landing < 0.5: the unit's topic assignment is not reliable"}),
         "keyness.csv": ("distinctive terms of each plan against the rest of the corpus", {
             "group": "document id", "term": "policy token", "count": "its count in the plan's tasks",
             "z": "z-score of the log-odds ratio with an informative Dirichlet prior (Monroe et al. 2008)",

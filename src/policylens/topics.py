@@ -55,14 +55,6 @@ from sklearn.preprocessing import normalize as l2_normalize
 from sklearn.utils.validation import check_is_fitted
 
 from policylens import config
-from policylens.topic_metrics import (
-    matched_average_jaccard,
-    member_jaccard,
-    membership_jaccard_matrix,
-    npmi_coherence,
-    stability,
-    topic_similarity,
-)
 from policylens.tokens import (  # re-exported: the historical home of the tokenizer
     STOPWORDS_PATH,
     USERDICT_PATH,
@@ -70,9 +62,16 @@ from policylens.tokens import (  # re-exported: the historical home of the token
     segment,
     stopwords,
     tokenize,
-    unit_token_parts,
     unit_tokens,
     user_dictionary,
+)
+from policylens.topic_metrics import (
+    matched_average_jaccard,
+    member_jaccard,
+    membership_jaccard_matrix,
+    npmi_coherence,
+    stability,
+    topic_similarity,
 )
 
 __all__ = ["TopicModel", "TooFewTasksError", "tokenize", "segment", "lexicon_version", "user_dictionary",

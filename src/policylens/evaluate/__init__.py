@@ -3,4 +3,4 @@
 Run ``python -m policylens.evaluate STAGE`` with STAGE one of
 ``structure``, ``taxonomy``, ``targets``, ``topics``; each prints its figures.
 """
-STAGES = ("structure", "taxonomy", "targets", "topics")
+STAGES = ("structure", "taxonomy", "targets", "topics", "alignment")
