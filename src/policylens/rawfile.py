@@ -174,9 +174,10 @@ _USUAL = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2010-\u206f\x20-
 
 
 def _plausible_utf16(text: str) -> bool:
-    """BOM-less UTF-16 without ASCII: most characters must be common CJK, punctuation or ASCII."""
-    sample = text[:20000]
-    return len(_USUAL.findall(sample)) >= 0.95 * len(sample) and bool(_HAN.search(sample))
+    """BOM-less UTF-16 without ASCII: most characters must be Han (Chinese text has few others)."""
+    sample = "".join(text[:20000].split())
+    return bool(sample) and len(_USUAL.findall(sample)) >= 0.95 * len(sample) and \
+        len(_HAN.findall(sample)) >= 0.6 * len(sample)
 
 
 def _utf16_guess(data: bytes) -> str | None:
@@ -207,6 +208,21 @@ def _legacy(data: bytes, path: Path | str, utf8_error: UnicodeDecodeError) -> Ra
     results = from_bytes(data, threshold=0.2, language_threshold=0.05)
     ranked = sorted(results, key=lambda m: (m.chaos, -m.coherence, m.encoding))
     best = ranked[0] if ranked else None
+    chaos = {m.encoding: m.chaos for m in ranked}
+    foreign = best is not None and best.encoding in _FOREIGN_NAMES
+    # GB18030 first when its decoding is clean and its Han characters are the common (GB2312) ones:
+    # Big5 or Shift-JIS bytes read as GB18030 give rare characters; EUC-KR gives common ones, but then
+    # charset-normalizer's Korean reading is far cleaner, which `foreign` catches.
+    gb_chaos = min((chaos[e] for e in ("gb18030", "gb2312", "gbk", "cp936") if e in chaos), default=None)
+    if not foreign or (gb_chaos is not None and gb_chaos <= best.chaos + 0.02):
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            text = ""
+        han = "".join(_HAN.findall(text[:20000]))
+        common = len(han) - han.encode("gb2312", errors="replace").count(b"?")
+        if han and common >= 0.95 * len(han) and (gb_chaos is None or gb_chaos <= 0.1):
+            return _done(path, text, "gb18030", data)
     for match in ranked:
         enc = _CHINESE.get(match.encoding)
         if enc is None or match.chaos > 0.1 or (best is not None and best.chaos + 0.05 < match.chaos):
@@ -215,8 +231,7 @@ def _legacy(data: bytes, path: Path | str, utf8_error: UnicodeDecodeError) -> Ra
             text = data.decode(enc)
         except (UnicodeDecodeError, LookupError):
             continue
-        han = len(_HAN.findall(text[:20000]))
-        if han and han >= 0.2 * len(text[:20000].strip()) or match.coherence > 0:
+        if _HAN.search(text[:20000]):
             return _done(path, text, enc, data)
     if best is not None and best.encoding in _FOREIGN_NAMES:
         raise CorpusError(path, f"text in {_FOREIGN_NAMES[best.encoding]}, not Chinese: refused "
