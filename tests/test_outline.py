@@ -12,6 +12,7 @@ from policylens.outline import (
     is_heading_line,
     iter_line_markers,
     match_marker,
+    prepare,
     strip_marker,
 )
 
@@ -98,9 +99,19 @@ def test_strip_marker():
 
 
 def test_marker_pattern_is_linear_on_long_runs():
-    for text in (" " * 50_000 + "x", "一" * 50_000, "(" * 50_000, "1" * 50_000):
+    for text in (" " * 200_000 + "x", "一" * 200_000, "(" * 200_000, "1" * 200_000):
         begin = time.perf_counter()
-        for pos in range(0, len(text), 997):
-            MARKER.match(text, pos)
+        MARKER.match(text)
+        for pos in range(0, len(text), 97):
+            MARKER.match(text, pos, min(len(text), pos + 200))
         assert time.perf_counter() - begin < 1.0
     assert isinstance(MARKER, re.Pattern)
+
+
+def test_inline_breaks_and_prepare_are_linear_on_hostile_lines():
+    for text in ("一、" + "。二、" * 20_000, "(一)" * 40_000, "1." * 40_000, "推(" * 40_000,
+                 "辦(bàn" * 20_000, "【" * 50_000 + "3、"):
+        begin = time.perf_counter()
+        prepared = prepare(text)
+        assert len(prepared.offsets) == len(prepared.text)
+        assert time.perf_counter() - begin < 3.0

@@ -465,9 +465,14 @@ line_start_noise = st.sampled_from(["2018年", "2.0版", "1.5亿元", "(2018—2
 
 @st.composite
 def body_line(draw) -> str:
+    """A body line with number-like noise inside its sentences (落实(1)项, 到2018年…).
+
+    The noise follows a character of the sentence, never a sentence end: after 。 a
+    marker that continues the numbering is a lost line break (see test_lost_line_breaks).
+    """
     parts = [draw(st.one_of(st.just(""), line_start_noise)), draw(title)]
     for _ in range(draw(st.integers(0, 3))):
-        parts += [draw(noise), draw(st.text(alphabet=CJK + ",。", min_size=1, max_size=15))]
+        parts += [draw(noise), draw(st.text(alphabet=CJK + ",。", min_size=1, max_size=15)) + "育"]
     return draw(WS) + "".join(parts)
 
 
@@ -563,3 +568,93 @@ def test_review_heading_is_the_one_framing_vocabulary():
     text = "第一章 发展基础\n一、主要成就\n全市新建学校20所。\n第二章 主要任务\n一、推进改革\n深化改革。\n"
     units = parse_plan(text)
     assert list(zip(units["path"], units["kind"])) == [("第一章/一", "preamble"), ("第二章/一", "task")]
+
+
+# --- text as users have it (issue 10) -------------------------------------------------
+
+ONE_LINE = ("XX县2019年教育工作要点 全县教育工作坚持立德树人根本任务。一、指导思想2019年我县教育工作要"
+            "深入贯彻全国教育大会精神。二、工作目标全县学前三年毛入园率达到88%。三、重点工作（一）加强党的"
+            "建设。落实主体责任。（二）推进学前教育发展。新建公办幼儿园2所。四、保障措施（一）加强组织领导。"
+            "成立领导小组。（二）强化经费保障。落实生均公用经费。")
+
+
+def test_whole_page_on_one_line():
+    units = parse_plan(ONE_LINE)
+    check_spans(ONE_LINE, units)
+    assert list(zip(units["path"], units["kind"])) == [
+        ("", "preamble"), ("一", "requirement"), ("二", "goal"), ("三/(一)", "task"),
+        ("三/(二)", "task"), ("四/(一)", "safeguard"), ("四/(二)", "safeguard")]
+    first = units[units["path"] == "三/(一)"].iloc[0]
+    assert first["text"].startswith("三、重点工作（一）加强党的建设")   # offsets into the text as given
+    assert first["marker"] == "（一）" and first["heading"] == "加强党的建设"
+
+
+def test_traditional_mirror_with_annotations_keeps_offsets_into_the_given_text():
+    text = ("一、總體要求\n推動(tuī dòng)全縣教育事業優質均衡發展。\n二、工作目標\n學前三年毛入園率達到９０％。\n"
+            "三、主要任務\n（一）辦(繁体:辦)好每一所學校。實施薄弱學校改造工程。\n四、組織實施\n（一）加強領導。成立領導小組。\n")
+    units = parse_plan(text)
+    check_spans(text, units)
+    assert list(zip(units["path"], units["kind"])) == [
+        ("一", "requirement"), ("二", "goal"), ("三/(一)", "task"), ("四/(一)", "safeguard")]
+    assert list(units["heading"]) == ["总体要求", "工作目标", "办好每一所学校", "加强领导"]
+    assert units.iloc[2]["text"].startswith("三、主要任務\n（一）辦(繁体:辦)好")
+
+
+def test_items_glued_after_full_stops_and_headings_sharing_a_line():
+    text = ("二、主要工作\n1.开齐开足体育课。每周不少于3课时。2.开展阳光体育运动。每天锻炼1小时。\n"
+            "三、完善投入机制，加大经费保障3、落实生均公用经费。按时足额拨付。\n4、实施学生资助政策。应助尽助。\n")
+    units = parse_plan(text)
+    check_spans(text, units)
+    assert list(zip(units["path"], units["kind"])) == [
+        ("二/1", "task"), ("二/2", "task"), ("三/3", "safeguard"), ("三/4", "safeguard")]
+
+
+def test_mid_outline_excerpts_and_noise_before_the_first_marker():
+    units = parse_plan("【首页|政务公开|部门文件】3、加强学校安全工作。开展隐患排查。\n4、加强组织领导。明确责任人。\n")
+    assert list(zip(units["path"], units["kind"])) == [("", "preamble"), ("3", "task"), ("4", "safeguard")]
+    units = parse_plan("XX镇中心学校2016年工作计划3、狠抓教学常规管理。开齐课程。\n4、营造良好宣传氛围。宣传办学成果。\n")
+    assert list(units["path"]) == ["", "3", "4"] and units.iloc[-1]["kind"] == "safeguard"
+    units = parse_plan("(3)加强师德师风建设。建立师德档案。\n4.深化教学改革\n(1)推进课堂教学改革。推广新模式。\n")
+    assert list(units["path"]) == ["(3)", "4/(1)"]
+
+
+def test_year_age_and_label_lines_are_not_markers_but_a_year_may_start_a_heading():
+    text = ("一、2020年重点工作\n（一）完成控辍保学任务。无失学辍学学生。\n2011年以来，累计投入1.2亿元。\n"
+            "12至15周岁少年入学率达到97%以上。\n巩固率：小学100%。\n（二）推进城区学校建设。新建小学1所。\n")
+    units = parse_plan(text)
+    check_spans(text, units)
+    assert list(units["path"]) == ["一/(一)", "一/(二)"]
+    assert "2011年以来" in units.iloc[0]["body"]
+
+
+@pytest.mark.parametrize("heading,kind", [
+    ("原则", "requirement"), ("基本原则", "requirement"), ("工作原则", "requirement"),
+    ("工作思路", "requirement"), ("总体思路", "requirement"), ("目的", "goal"), ("工作目的", "goal"),
+    ("目標", "goal"), ("工作目标：", "goal"), ("组织领导", "safeguard"), ("经费保障", "safeguard"),
+    ("加大经费投入", "safeguard"), ("强化督导考核", "safeguard"), ("营造良好宣传氛围", "safeguard"),
+    ("维护教育系统安全稳定", "safeguard"), ("优化教育法制环境", "safeguard"),
+    ("坚持底线思维，维护校园安全稳定", "task"), ("坚持就近入学原则", "task"),
+])
+def test_kinds_beyond_the_founding_vocabulary(heading, kind):
+    text = f"一、{heading}\n内容。\n"
+    assert parse_plan(text).iloc[0]["kind"] == kind
+
+
+def test_goal_section_with_work_items_and_visible_task_section_keep_their_kinds():
+    text = ("一、工作思路\n坚持立德树人。\n二、工作目标\n1.提升办学条件。完成运动场改造。\n2.提高教育质量。进入全县前五名。\n"
+            "三、主要工作\n1.加强督导考核。实行年度考核。\n四、组织领导\n成立领导小组。\n")
+    units = parse_plan(text)
+    assert list(zip(units["path"], units["kind"])) == [
+        ("一", "requirement"), ("二/1", "goal"), ("二/2", "goal"), ("三/1", "task"), ("四", "safeguard")]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet="一二三四五六七八九十、。．.（）()1234567890①⑴⒈【】|计划 \n教育推進(bàn)", max_size=200))
+def test_any_text_parses_without_raising(text):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", StructureWarning)
+        units = parse_plan(text)
+    assert list(units.columns) == list(UNIT_COLUMNS)
+    assert all(t == text[s:e] for t, s, e in zip(units["text"], units["start"], units["end"]))
+    ends, starts = list(units["end"]), list(units["start"])
+    assert all(e <= s for e, s in zip(ends[:-1], starts[1:]))

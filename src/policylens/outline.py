@@ -56,7 +56,9 @@ MARKER = re.compile(
     f"|第(?P<chap>{_CN})章"
     f"|第(?P<sect>{_CN})节(?=[ \u3000\t、：:]|$)"
     # 一、 二 、 (not "一、二年级" or "一、二、三…", which are lists, not sections)
-    f"|(?P<sec>{_CN}){_P}[、.．](?!{_P}{_CN}(?:[、,，和至到或]|年级))(?![0-9０-９])"
+    # (a year may start the title: "一、2020年重点工作"; other digits may not: "一、2.5")
+    f"|(?P<sec>{_CN}){_P}[、.．](?!{_P}{_CN}(?:[、,，和至到或]|年级))"
+    "(?![0-9０-９]{1,3}(?![0-9０-９]))"
     # 一　总体要求: numeral, space(s), then the title
     f"|(?P<secsp>{_CN}){_SPACED}"
     f"|[(（]{_P}(?P<cnp>{_CN}){_P}[)）]{_AFTER_BRACKET}"
@@ -178,3 +180,156 @@ def strip_marker(text: str, times: int = 3) -> str:
             break
         text = text[marker.end:].lstrip()
     return text
+
+
+# --- text as users have it -------------------------------------------------------------
+
+# scraped annotations glued into words: pinyin after a character (動(dòng), 辦(bàn)) and
+# "(繁体:辦)"; both are deleted before the outline is read (the offsets keep the input's)
+_TONED = "\u00e0-\u00fc\u0101-\u01dc"
+_ANNOTATION = re.compile(
+    f"(?<=[\u4e00-\u9fff])[(（](?=[a-z ]{{0,30}}[{_TONED}])[a-z{_TONED} ]{{1,40}}[)）]"
+    "|[(（]繁[体體][:：]?[^()（）\n]{1,6}[)）]")
+# where an inline marker may start: a bracket, a Chinese numeral run, digits, ⑴ ⒈ ①
+_INLINE_START = re.compile(
+    "[(（][ \u3000]*[一二三四五六七八九十百零〇两0-9０-９]"
+    "|[一二三四五六七八九十百零〇两]{1,4}[ \u3000]*[、.．]"
+    "|[0-9０-９]{1,3}[ \u3000]*[.．、)）]"
+    "|[\u2460-\u249b]")
+_STOPS = "。；;！!？?"
+_NOT_BEFORE = set("0123456789０１２３４５６７８９.．第一二三四五六七八九十百零〇两")
+# a page-title fragment ends with the document's type word
+_TITLE_ENDINGS = ("计划", "方案", "要点", "规划", "意见", "通知", "安排", "打算", "总结", "细则", "办法")
+_INLINE_TYPES = {"sec", "cnp", "num", "dstop", "nump", "numr", "pdig", "circ"}
+# a marker glued right after a short heading or noise ("三、重点工作（一）…",
+# "【首页|通知】3、…", "…工作计划3、…") may not follow a character of these kinds
+_GLUED_TYPES = {"cnp", "num", "nump", "dstop", "pdig", "circ"}
+
+
+@dataclass
+class _Sequence:
+    """Numbers seen so far per rank: everywhere (straight-through numbering) and under the parent."""
+
+    anywhere: dict
+    local: dict
+    seen: bool = False
+
+    def continues(self, rank: int, value: int | None) -> bool:
+        """``value`` is the next number of its rank, under its parent or straight through."""
+        return value is not None and (self.local.get(rank, -9) + 1 == value
+                                      or self.anywhere.get(rank, -9) + 1 == value)
+
+    def opens(self, rank: int, value: int | None) -> bool:
+        """``value`` is the first number of a level not yet open under the current parent."""
+        return value == 1 and rank not in self.local
+
+    def see(self, rank: int, value: int | None) -> None:
+        self.seen = True
+        for deeper in [r for r in self.local if r > rank]:
+            del self.local[deeper]
+        if value is not None:
+            self.anywhere[rank] = value
+            self.local[rank] = value
+
+
+def _noise_before(text: str, start: int, pos: int) -> bool:
+    """``text[start:pos]`` is page noise glued before a first marker: a breadcrumb ``【…】``
+    or a page-title fragment ending with a document word (``…2016年工作计划``)."""
+    head = text[start:pos].rstrip(" 　	")
+    return head.endswith("】") or head.endswith(_TITLE_ENDINGS)
+
+
+def inline_breaks(text: str) -> list[int]:
+    """Offsets of outline markers that open an item inside a line (a lost line break).
+
+    Pages lose their line breaks: ``…活动效果。六、…。七、…`` or a whole page on one
+    line, a heading running into its first item (``三、重点工作（一）加强党建``,
+    ``四、加大经费保障5、落实生均公用经费``), a breadcrumb or a title fragment glued
+    before the first marker (``【首页|通知】3、``, ``…2016年工作计划3、``). A marker
+    inside a line opens an item only when
+
+    * it follows a sentence end (。；！？) and continues the numbering (the next number
+      of its rank, under its parent or straight through), or is the first marker of
+      the text, or the first item of a new level right after a short heading;
+    * or it follows a short heading with no sentence punctuation between (at most
+      :data:`MAX_HEADING` characters after the previous marker) and continues the
+      numbering or opens a new level;
+    * or no marker has been seen yet and a breadcrumb or page-title fragment precedes it.
+
+    Anything else (``落实(1)项制度``, a list in a sentence) stays text.
+    """
+    breaks: list[int] = []
+    seq = _Sequence({}, {})
+    for line in _LINE.finditer(text):
+        line_start, line_end = line.start(), line.end()
+        first = match_marker(text, line_start, line_end)
+        segment, after_marker = line_start, False
+        if first is not None and (first.type not in CHAPTER_TYPES
+                                  or _title_is_short(text, first.end, line_end)):
+            seq.see(first.rank, first.value)
+            segment, after_marker = first.end, True
+        for cand in _INLINE_START.finditer(text, segment, line_end):
+            pos = cand.start()
+            if pos == segment or text[pos - 1] in _NOT_BEFORE:
+                continue
+            marker = match_marker(text, pos, line_end)
+            if marker is None or marker.start != pos or marker.type not in _INLINE_TYPES:
+                continue
+            before = pos - 1
+            while before > segment and text[before] in " \u3000\t":
+                before -= 1
+            after_stop = text[before] in _STOPS
+            short = pos - segment <= MAX_HEADING and not _SENTENCE.search(text, segment, before)
+            heading_run = after_marker and short
+            rank, value = marker.rank, marker.value
+            if after_stop:
+                ok = seq.continues(rank, value) or (value == 1 and not seq.seen) or (
+                    heading_run and seq.opens(rank, value))
+            else:
+                ok = marker.type in _GLUED_TYPES and (
+                    (heading_run and not _SENTENCE.search(text, before, pos)
+                     and (seq.continues(rank, value) or seq.opens(rank, value)))
+                    or (not seq.seen and short and _noise_before(text, segment, pos)))
+            if not ok:
+                continue
+            breaks.append(pos)
+            seq.see(rank, value)
+            segment, after_marker = marker.end, True
+    return breaks
+
+
+def prepare(text: str):
+    """``text`` as the outline reader needs it, with a map back to the input.
+
+    Normalized (:func:`policylens.normalize.normalize`: widths, spaces, Traditional →
+    Simplified), scraped annotations deleted (``動(dòng)``, ``(繁体:辦)``) and a line
+    break inserted before every inline marker of :func:`inline_breaks`. Returns a
+    :class:`policylens.normalize.Normalized` whose ``offsets`` give, for every
+    character, its index in ``text`` (an inserted break maps to the next character).
+    """
+    from policylens.normalize import Normalized, normalize
+
+    norm = normalize(text)
+    folded = norm.text
+    pieces: list[str] = []
+    offsets: list[int] = []
+    pos = 0
+    for match in _ANNOTATION.finditer(folded):
+        pieces.append(folded[pos:match.start()])
+        offsets.extend(range(pos, match.start()))
+        pos = match.end()
+    pieces.append(folded[pos:])
+    offsets.extend(range(pos, len(folded)))
+    cleaned = "".join(pieces)
+    out: list[str] = []
+    out_offsets: list[int] = []
+    pos = 0
+    for brk in inline_breaks(cleaned):
+        out.append(cleaned[pos:brk])
+        out_offsets.extend(offsets[pos:brk])
+        out.append("\n")
+        out_offsets.append(offsets[brk])
+        pos = brk
+    out.append(cleaned[pos:])
+    out_offsets.extend(offsets[pos:])
+    return Normalized("".join(out), tuple(out_offsets), len(text), norm.converted_traditional)

@@ -33,6 +33,14 @@ Styles of plans outside the founding corpus (examples in ``data/eval/structure/`
   with numbered rows, annex lists) and closing signature/date lines stay in the
   span of the last unit. There is no kind for them.
 
+Text as users have it (issue 10): :func:`parse_plan` reads the text through
+:func:`policylens.outline.prepare` — full-width forms folded, Traditional →
+Simplified, scraped annotations (``動(dòng)``, ``(繁体:辦)``) deleted, and a line
+break restored before a marker that lost it (a whole page on one line, ``…效果。六、…``,
+``三、重点工作（一）…``, ``四、加大经费保障5、…``, a breadcrumb or page-title fragment
+before the first marker) — and maps every offset back to the text as given. An
+excerpt that starts mid-outline keeps the paths it prints (``(3)``, ``七/(一)``).
+
 The nesting is found from the marker *type*, not its position: each type has
 a fixed rank (一、=1, (一)=2, 1.=3, (1)=4, ①=5) and a new marker closes every
 open item of the same or a deeper rank. A numbered item with numbered children
@@ -75,8 +83,17 @@ from typing import Literal
 import pandas as pd
 
 from policylens import config
+from policylens.normalize import to_simplified
 from policylens.numerals import cn_to_int as cn_to_int  # re-exported for callers of earlier releases
-from policylens.outline import INDENT, LINE_BREAKS, MAX_HEADING, Marker, match_marker, strip_marker
+from policylens.outline import (
+    INDENT,
+    LINE_BREAKS,
+    MAX_HEADING,
+    Marker,
+    match_marker,
+    prepare,
+    strip_marker,
+)
 from policylens.rulefile import RuleModel, load_yaml
 
 # The column meanings below feed the generated data/processed/SCHEMA.md: the new
@@ -168,8 +185,11 @@ class KindCues(RuleModel):
     """Model of ``data/structure_kinds.yaml`` (see the comments in the file)."""
 
     section: dict[Literal["safeguard", "task"], list[str]]
+    safeguard_heading: list[str]
+    safeguard_heading_unless: list[str]
     review: _ReviewRules
     heading: dict[Literal["requirement", "goal"], list[str]]
+    heading_exact: dict[Literal["requirement", "goal"], list[str]]
     default: _KIND
     attachment: list[str]
     bare_heading: _BareHeadingRules
@@ -214,19 +234,31 @@ def unit_kind(headings: list[str], sections: int = 1) -> str:
     """Kind of a unit from its headings, top-level section first, its own last.
 
     The first ``sections`` headings are section headings (parts, chapters, 节, 一、
-    sections and unnumbered headings): their ``section`` cues decide first,
-    outermost first; then the ``heading`` cues of every heading, the unit's own first.
+    sections and unnumbered headings; the top-level item when there is none): their
+    ``section``, ``review`` and ``safeguard_heading`` cues decide first, outermost
+    first; then the ``heading_exact`` and ``heading`` cues of every heading, the
+    unit's own first.
     """
     cues = kind_cues()
     if not headings:
         return cues["default"]
+    # cues are Simplified: a Traditional word in a Simplified page (目標) reads the same
+    headings = [to_simplified(h) for h in headings]
+    guards = cues["safeguard_heading"]
     for heading in headings[:max(sections, 1)]:
         by_section = _cue_kind(heading, cues["section"])
         if by_section:
             return by_section
         if review_heading(heading):
             return "preamble"
+        if any(cue in heading for cue in guards) and not any(
+                word in heading for word in cues["safeguard_heading_unless"]):
+            return "safeguard"
+    exact = {cue: kind for kind, words in cues["heading_exact"].items() for cue in words}
     for heading in reversed(headings):
+        whole = heading.strip().rstrip("。.:：;；").strip()
+        if whole in exact:
+            return exact[whole]
         by_heading = _cue_kind(heading, cues["heading"])
         if by_heading:
             return by_heading
@@ -499,26 +531,45 @@ def _as_text(text: object) -> str:
     return text if isinstance(text, str) else str(text)
 
 
-def parse_plan(text: str) -> pd.DataFrame:
-    """Split a (cleaned) plan into units in document order; columns :data:`UNIT_COLUMNS`.
+def _to_source(prepared, source: str, row: dict, marker_span: tuple[int, int] | None) -> None:
+    """Map a row's offsets (and its marker) from the prepared text back to ``source``."""
+    offsets = prepared.offsets
+    start, end, body = row["start"], row["end"], row["body_start"]
+    row["start"] = offsets[start]
+    row["end"] = offsets[end - 1] + 1 if end > start else row["start"]
+    row["body_start"] = offsets[body] if body < end else row["end"]
+    if marker_span is not None and marker_span[1] > marker_span[0]:
+        row["marker"] = source[offsets[marker_span[0]]:offsets[marker_span[1] - 1] + 1]
 
-    Never raises on a string: odd outlines are reported in ``anomaly``; a text
-    without numbering yields one unit per non-empty line and a
-    :class:`StructureWarning`; an empty text yields an empty frame.
+
+def parse_plan(text: str) -> pd.DataFrame:
+    """Split a plan, as a user has it, into units in document order; columns :data:`UNIT_COLUMNS`.
+
+    The text is read through :func:`policylens.outline.prepare` (widths, Traditional →
+    Simplified, scraped annotations, lost line breaks before inline markers); ``start``,
+    ``body_start``, ``end``, ``text``, ``body`` and ``marker`` refer to the text as given,
+    ``heading`` is the normalized (Simplified) title. Never raises on a string: odd
+    outlines are reported in ``anomaly``; a text without numbering yields one unit per
+    non-empty line and a :class:`StructureWarning`; an empty text yields an empty frame.
     """
-    text = _as_text(text)
+    source = _as_text(text)
+    prepared = prepare(source)
+    text = prepared.text
     nodes = _scan(text)
     _finish(text, nodes)
     rows: list[dict] = []
+    spans: list[tuple[int, int] | None] = []
     if not nodes:
         if text.strip():
             warnings.warn("no outline numbering found: one unit per paragraph",
                           StructureWarning, stacklevel=2)
             rows = _paragraph_rows(text)
+            spans = [None] * len(rows)
     else:
         preamble = _preamble_row(text, nodes[0].start)
         if preamble:
             rows.append(preamble)
+            spans.append(None)
         span_start = nodes[0].start
         pending: list[str] = []
         for i, node in enumerate(nodes):
@@ -530,6 +581,7 @@ def parse_plan(text: str) -> pd.DataFrame:
             headings = _ancestor_headings(nodes, i)
             sections = _section_count(nodes, i)
             parent = nodes[node.parent] if node.parent >= 0 else None
+            spans.append((node.start, node.after) if node.marker else None)
             rows.append({
                 "path": node.path, "level": node.depth, "number": node.number,
                 "marker": node.marker, "heading": node.heading,
@@ -540,21 +592,29 @@ def parse_plan(text: str) -> pd.DataFrame:
                 "section_heading": headings[0], "anomaly": "; ".join(pending)})
             pending = []
             span_start = span_end
-    for seq, row in enumerate(rows, 1):
+    for seq, (row, span) in enumerate(zip(rows, spans), 1):
+        _to_source(prepared, source, row, span)
         row["seq"] = seq
-        row["text"] = text[row["start"]:row["end"]]
-        row["body"] = text[row["body_start"]:row["end"]]
+        row["text"] = source[row["start"]:row["end"]]
+        row["body"] = source[row["body_start"]:row["end"]]
     return _frame(rows, UNIT_COLUMNS)
 
 
 def parse_outline(text: str) -> pd.DataFrame:
-    """Every numbered heading (containers included) in order; columns :data:`OUTLINE_COLUMNS`."""
-    text = _as_text(text)
+    """Every numbered heading (containers included) in order; columns :data:`OUTLINE_COLUMNS`.
+
+    Read like :func:`parse_plan`: ``start`` and ``marker`` refer to the text as given.
+    """
+    source = _as_text(text)
+    prepared = prepare(source)
+    text = prepared.text
     nodes = _scan(text)
     _finish(text, nodes)
+    offsets = prepared.offsets
     rows = [{"path": n.path, "level": n.depth, "rank": n.rank, "number": n.number,
-             "value": -1 if n.value is None else n.value, "marker": n.marker,
-             "heading": n.heading, "is_container": n.is_container, "start": n.start,
+             "value": -1 if n.value is None else n.value,
+             "marker": source[offsets[n.start]:offsets[n.after - 1] + 1] if n.marker else "",
+             "heading": n.heading, "is_container": n.is_container, "start": offsets[n.start],
              "anomaly": "; ".join(n.anomalies)} for n in nodes]
     return _frame(rows, OUTLINE_COLUMNS)
 
