@@ -168,3 +168,16 @@ def test_grouping_by_era_counts_the_plans_behind_each_row(tasks):
     assert n_plans.to_dict() == {"十七大": 1, "十八大": 1, "十九大": 2, "二十大": 1}
     by_type = compare.group_by_era(shares, documents, ["domain"], "share_tasks", by=("doc_type",))
     assert by_type.drop_duplicates("doc_type")["n_plans"].sum() == 5
+
+
+def test_pairwise_differences_and_benchmark_sentences(tasks):
+    table = compare.pairwise_share_differences(tasks, "domain", ["party", "governance"], n_boot=300)
+    n_docs = tasks["doc_id"].nunique()
+    assert len(table) == 2 * n_docs * (n_docs - 1) // 2 and (table["doc_a"] < table["doc_b"]).all()
+    targets = read_csv(config.DATA_PROCESSED / "targets.csv")
+    documents = read_csv(config.DATA_PROCESSED / "documents.csv")
+    bench = compare.targets_vs_national(targets, load_national_targets(), documents)
+    lines = compare.benchmark_sentences(bench)
+    assert len(lines) == len(bench)
+    assert any("national 十三五 2016—2020 target 85% for 2020: above it by 9.0 points; national actual 79.6% in 2017"
+               in line for line in lines)

@@ -480,3 +480,35 @@ def group_by_era(table: pd.DataFrame, documents: pd.DataFrame, keys: list[str], 
         out["_era"] = out["era"].map(number)
         order = ["_era" if c == "era" else c for c in order]
     return out.sort_values(order, kind="stable", ignore_index=True)[columns]
+
+
+def benchmark_sentences(benchmarks: pd.DataFrame) -> list[str]:
+    """One plain sentence per row of :func:`targets_vs_national`, naming the years set side by side.
+
+    The notebooks print these instead of typing figures into prose, so the text follows the data.
+    """
+    out = []
+    for r in benchmarks.itertuples():
+        line = f"{r.doc_id} · {r.indicator_id}: city target {r.city_value:g}% ({r.comparator}) for {r.year}"
+        if r.year_inferred:
+            line += " (year inferred)"
+        if pd.notna(r.national_target):
+            gap = float(r.city_value) - float(r.national_target)
+            relation = "at" if abs(gap) < 1e-9 else ("above" if gap > 0 else "below")
+            line += (f" vs national {r.national_plan} target {r.national_target:g}% for {r.national_target_year}: "
+                     f"{relation} it" + ("" if relation == "at" else f" by {abs(gap):.1f} points"))
+        if pd.notna(r.national_actual):
+            line += f"; national actual {r.national_actual:g}% in {r.national_actual_year}"
+        out.append(line + ".")
+    return out
+
+
+def pairwise_share_differences(frame: pd.DataFrame, column: str = "domain", categories: list | None = None,
+                               labels: dict | None = None, n_boot: int = 2000, level: float = 0.95,
+                               seed: int = 0) -> pd.DataFrame:
+    """:func:`share_differences` for every pair of plans (doc_a < doc_b), stacked; same columns."""
+    docs = sorted(frame["doc_id"].astype(str).unique())
+    categories = list(categories) if categories is not None else sorted(frame[column].dropna().unique())
+    parts = [share_differences(frame, a, b, column, categories, labels, n_boot, level, seed)
+             for i, a in enumerate(docs) for b in docs[i + 1:]]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(DIFFERENCE_COLUMNS))

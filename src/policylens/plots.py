@@ -296,20 +296,46 @@ def shares_over_time(shares: pd.DataFrame, documents: pd.DataFrame, domains: lis
     return fig
 
 
-def topic_selection(selection: pd.DataFrame, threshold: float = 0.80) -> Figure:
-    """Stability and coherence over the candidate numbers of topics, with the stability bar."""
+def topic_stability(summary: pd.DataFrame, level: float = 0.75) -> Figure:
+    """Each topic's member Jaccard against its AJ@10 over the refits, with the stability bars (size = tasks)."""
     figures.setup()
-    fig, ax = plt.subplots(figsize=(8, 3.8))
-    ax.plot(selection["n_topics"], selection["stability"], marker="o", color="#4C72B0",
-            label="stability 稳定性 (top-10 Jaccard)")
-    ax.plot(selection["n_topics"], selection["coherence"], marker="s", color="#55A868", label="coherence 一致性 (NPMI)")
-    ax.axhline(threshold, color="#C44E52", linestyle="--", linewidth=1, label=f"stability bar 稳定性门槛 {threshold:.2f}")
-    chosen = selection[selection["chosen"]]
-    ax.scatter(chosen["n_topics"], chosen["stability"], s=160, facecolors="none", edgecolors="black", zorder=3,
-               label="chosen k 选定主题数")
-    ax.set_xlabel("Number of topics k 主题数")
-    ax.set_ylim(0, 1)
-    ax.set_title("Choosing the number of topics 主题数的选择")
-    ax.legend(fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
+    fig, ax = plt.subplots(figsize=(8.5, 5.5))
+    colors = np.where(summary["stable"].astype(bool), "#4C72B0", "#C44E52")
+    ax.scatter(summary["member_jaccard"], summary["term_agreement"], s=25 * summary["n_units"], c=colors, alpha=0.6)
+    for _, r in summary.iterrows():
+        text = r["label"] if bool(r["stable"]) else f"{r['label']} (unstable 不稳定)"
+        ax.annotate(text, (r["member_jaccard"], r["term_agreement"]), fontsize=7, xytext=(4, 3),
+                    textcoords="offset points")
+    ax.axvline(level, color="#555555", linestyle="--", linewidth=1)
+    ax.axhline(level, color="#555555", linestyle="--", linewidth=1)
+    ax.set_xlabel("Member tasks found again 成员任务重现 (Jaccard, Hennig 2007)")
+    ax.set_ylabel("Top terms found again 主题词重现 (AJ@10, Greene et al. 2014)")
+    ax.set_xlim(0.4, 1.02)
+    ax.set_ylim(0.4, 1.02)
+    ax.legend(handles=[Patch(color="#4C72B0", label="stable 稳定"), Patch(color="#C44E52", label="unstable 不稳定")],
+              fontsize=8, frameon=False, loc="lower right")
+    ax.set_title("Which topics hold still over refits on 90% subsamples 主题稳定性")
+    fig.tight_layout()
+    return fig
+
+
+def share_intervals(intervals: pd.DataFrame, documents: pd.DataFrame, categories: list, title: str) -> Figure:
+    """Shares with bootstrap intervals: one panel per category, one row per plan (``compare.share_intervals``)."""
+    figures.setup()
+    short = {k: v.replace("\n", " ") for k, v in _short_labels(documents).items()}
+    order = documents.sort_values(["plan_start_year", "doc_id"])["doc_id"].tolist()
+    fig, axes = plt.subplots(1, len(categories), figsize=(3.2 * len(categories) + 1.5, 0.45 * len(order) + 1.6),
+                             sharey=True, squeeze=False)
+    for ax, category in zip(axes[0], categories):
+        part = intervals[intervals["category"] == category].set_index("doc_id").reindex(order)
+        y = np.arange(len(order))
+        ax.errorbar(100 * part["share"], y, xerr=[100 * (part["share"] - part["lo"]), 100 * (part["hi"] - part["share"])],
+                    fmt="o", color="#4C72B0", ecolor="#999999", capsize=3)
+        ax.set_title(str(part["label"].dropna().iloc[0]) if part["label"].notna().any() else str(category), fontsize=9)
+        ax.set_xlim(left=0)
+        ax.set_xlabel("share of tasks 任务占比 (%)", fontsize=8)
+        ax.set_yticks(y, [short.get(d, d) for d in order], fontsize=8)
+    axes[0, 0].invert_yaxis()
+    fig.suptitle(title + "\n(95% bootstrap intervals over each plan's tasks 自助法置信区间)", fontsize=10)
     fig.tight_layout()
     return fig
