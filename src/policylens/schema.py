@@ -1,148 +1,308 @@
-"""The data dictionary of ``data/processed/``: every table, every column, what it means.
+"""The table registry: every table policylens writes, its key, and each field's type and meaning.
 
-The build writes it as ``data/processed/SCHEMA.md``; a test checks each CSV's
-header against it, so the documentation cannot drift from the data.
+The registry is data, ``data/tables.yaml`` (one field per line, in column order), validated
+by :class:`Registry` through :func:`policylens.rulefile.load_yaml`. It is the one contract of
+``data/processed/``:
+
+- :func:`policylens.io.write_table` refuses a frame that breaks it (columns, order, types,
+  allowed values, key) and :func:`policylens.io.read_table` returns typed frames from it;
+- :func:`markdown` generates ``data/processed/SCHEMA.md``;
+- the header test compares every committed CSV with it.
+
+Adding a column is one line in ``tables.yaml``, where the column stands.
 """
 from __future__ import annotations
 
-from policylens.corpus import DOCUMENT_COLUMNS
+import math
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
 
-DOC_ID = {"doc_id": "document id: the raw file's name without .txt (manifest key)"}
+import pandas as pd
+from pydantic import field_validator, model_validator
 
-DOCUMENT_MEANINGS = {
-    "doc_id": DOC_ID["doc_id"],
-    "city_zh": "city (中文); anonymized plans keep the page's 'X市' with the inferred city in brackets",
-    "city_en": "city (English)",
-    "province_zh": "province-level unit (中文)",
-    "province_en": "province-level unit (English)",
-    "admin_level": "administrative level of the issuing government: province, prefecture or county",
-    "plan_start_year": "first year the plan covers",
-    "plan_end_year": "last year the plan covers",
-    "doc_type": "annual_plan (年度工作计划), work_key_points (工作要点) or multi_year_action_plan (多年行动计划)",
-    "title": "document title (from the page, or inferred: see `inferred`)",
-    "issuing_body": "body that issued the plan",
-    "published_date": "publication date as the page gives it (YYYY-MM-DD), empty when unknown",
-    "page_date": "date found in the raw page header by the cleaner (may be the scraper's, not the plan's)",
-    "source": "where the page came from",
-    "anonymized": "true when the page replaced place names and years by X",
-    "inferred": "manifest fields that are inferred rather than read, ';'-joined",
-    "evidence": "the evidence for the inferred fields",
-    "encoding": "encoding the raw file was decoded from",
-    "raw_chars": "characters in the raw file",
-    "clean_chars": "characters in the cleaned text",
-    "removed_chars": "raw_chars - clean_chars",
-    "traditional_converted": "true when the page was in Traditional characters and was converted",
-    "title_removed": "page-title line removed from the top of the body",
-    "rules_fired": "cleaning rules that fired, as rule×count, ';'-joined",
-    "findings": "consistency findings (flagged, not fixed), as code: message, ';'-joined",
-    "sha256": "checksum of the raw file",
-}
-assert tuple(DOCUMENT_MEANINGS) == DOCUMENT_COLUMNS
+from policylens import config
+from policylens.rulefile import RuleModel, load_yaml
 
-CLEANING_MEANINGS = {
-    "doc_id": DOC_ID["doc_id"],
-    "rule_id": "cleaning rule (data/cleaning_rules.yaml) or normalization step",
-    "kind": "drop_line, delete, replace or normalize",
-    "count": "how many times it fired",
-    "removed_chars": "characters it removed",
-    "example": "first text it matched (60 characters at most)",
-    "reason": "why the rule exists",
+__all__ = ["Field", "Table", "Registry", "SchemaError", "registry", "table", "columns", "tables",
+           "validate", "markdown", "DTYPES", "REGISTRY_PATH"]
+
+#: The registry file.
+REGISTRY_PATH = config.PACKAGE_DATA / "tables.yaml"
+
+#: Field types: what a cell holds and how it is read back.
+DTYPES: dict[str, str] = {
+    "str": "text; an empty cell is the empty string",
+    "int": "integer, never empty",
+    "Int64": "integer, or empty (missing)",
+    "float": "number; an empty cell is NaN",
+    "bool": "True or False",
 }
-FINDING_MEANINGS = {
-    "doc_id": DOC_ID["doc_id"],
-    "code": "congress-after-date, plan-year-mismatch, page-date-vs-plan-year or page-date-vs-manifest",
-    "message": "what is inconsistent, in a sentence",
-}
-OFFSET_MEANINGS = {
-    "doc_id": DOC_ID["doc_id"],
-    "clean_start": "first cleaned-text offset of a run of consecutive characters",
-    "raw_start": "raw-text offset (characters of the decoded file) of that first character",
-    "length": "run length: cleaned[clean_start + i] comes from raw[raw_start + i]",
-}
-TASK_MEANINGS = {
-    "doc_id": DOC_ID["doc_id"],
-    "seq": "order of the unit in its document (units.csv)",
-    "path": "outline path of the unit (units.csv)",
-    "kind": "task or safeguard",
-    "heading": "the unit's short title",
-    "body": "the unit's own text (what is coded)",
-}
-TARGET_CONTEXT = {
-    "doc_id": DOC_ID["doc_id"],
-    "unit_path": "path of the outline unit the target stands in ('' when before any unit)",
-    "unit_kind": "kind of that unit (goal, task, …)",
-    "domain": "primary domain of that unit when it is a coded task or safeguard, else ''",
-}
+
+_NAME = re.compile(r"[a-z][a-z0-9_]*")
+
+
+class SchemaError(ValueError):
+    """A frame or file that breaks the registry; the message is ``file:line: reason``."""
+
+
+class Field(RuleModel):
+    """One column: name, type, meaning and (optionally) allowed values or unit."""
+
+    name: str
+    dtype: Literal["str", "int", "Int64", "float", "bool"]
+    meaning: str
+    values: tuple[str, ...] | None = None
+    codes: str | None = None
+    unit: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _snake_case(cls, name: str) -> str:
+        if not _NAME.fullmatch(name):
+            raise ValueError(f"field name {name!r} is not snake_case ASCII")
+        return name
+
+    @model_validator(mode="after")
+    def _one_constraint(self) -> Field:
+        if self.values is not None and self.codes is not None:
+            raise ValueError(f"field {self.name!r}: give `values` or `codes`, not both")
+        if (self.values is not None or self.codes is not None) and self.dtype != "str":
+            raise ValueError(f"field {self.name!r}: `values`/`codes` apply to str fields only")
+        return self
+
+    def allowed(self) -> frozenset[str] | None:
+        """The allowed non-empty values, or None when any value is allowed."""
+        if self.values is not None:
+            return frozenset(self.values)
+        if self.codes is not None:
+            from policylens.labels import codes
+
+            return frozenset(codes(self.codes))
+        return None
+
+
+class Table(RuleModel):
+    """One table: description, key fields (unique together; may be empty) and fields in column order."""
+
+    description: str
+    key: tuple[str, ...] = ()
+    fields: tuple[Field, ...]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Table:
+        names = [f.name for f in self.fields]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise ValueError(f"fields listed twice: {dup}")
+        missing = [k for k in self.key if k not in names]
+        if missing:
+            raise ValueError(f"key fields {missing} are not fields of the table")
+        return self
+
+    @property
+    def columns(self) -> list[str]:
+        """Column names in order."""
+        return [f.name for f in self.fields]
+
+    def field(self, name: str) -> Field:
+        """The field called ``name``."""
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+
+class Registry(RuleModel):
+    """The whole registry file."""
+
+    version: int
+    tables: dict[str, Table]
+
+    @field_validator("tables")
+    @classmethod
+    def _table_names(cls, tables: dict[str, Table]) -> dict[str, Table]:
+        bad = [n for n in tables if not _NAME.fullmatch(n)]
+        if bad:
+            raise ValueError(f"table names must be snake_case ASCII: {bad}")
+        return tables
+
+
+@lru_cache(maxsize=4)
+def registry(path: Path | str | None = None) -> Registry:
+    """The validated registry (default: the packaged ``tables.yaml``; cached)."""
+    return load_yaml(REGISTRY_PATH if path is None else path, Registry)
+
+
+def _name(name: str | Path) -> str:
+    """Table name of ``units``, ``units.csv`` or a path to it."""
+    stem = Path(name).name
+    return stem[:-4] if stem.endswith(".csv") else stem
+
+
+def table(name: str | Path) -> Table:
+    """The registered table ``name`` (``"units"``, ``"units.csv"`` or a path ending in it)."""
+    key = _name(name)
+    tables_ = registry().tables
+    if key not in tables_:
+        raise KeyError(f"{key!r} is not a registered table (known: {', '.join(tables_)}); "
+                       f"add it to {REGISTRY_PATH.name}")
+    return tables_[key]
+
+
+def is_registered(name: str | Path) -> bool:
+    """Whether ``name`` (or the file name of a path) is a registered table."""
+    return _name(name) in registry().tables
+
+
+def columns(name: str | Path, *, exclude: tuple[str, ...] = ()) -> dict[str, str]:
+    """``{column: meaning}`` of a table in column order, without the ``exclude`` columns.
+
+    Stage modules can define their output schemas from it, e.g.
+    ``TARGET_COLUMNS = schema.columns("targets", exclude=("doc_id", "unit_path", ...))``.
+    """
+    return {f.name: _render(f.meaning) for f in table(name).fields if f.name not in exclude}
 
 
 def tables() -> dict[str, tuple[str, dict[str, str]]]:
-    """``file name → (description, {column: meaning})`` for every generated table."""
-    from policylens.structure import UNIT_COLUMNS
-    from policylens.targets import TARGET_COLUMNS
-    from policylens.taxonomy import TAXONOMY_COLUMNS
+    """``file name → (description, {column: meaning})`` for every registered table."""
+    return {f"{name}.csv": (t.description, columns(name)) for name, t in registry().tables.items()}
 
-    out = {
-        "documents.csv": ("one row per document: manifest metadata and what cleaning did", DOCUMENT_MEANINGS),
-        "cleaning_report.csv": ("one row per document and cleaning rule that fired", CLEANING_MEANINGS),
-        "findings.csv": ("one row per consistency finding", FINDING_MEANINGS),
-        "offset_map.csv": ("cleaned → raw character map, as runs", OFFSET_MEANINGS),
-        "units.csv": ("one row per outline unit of every plan (policylens.parse_plan)",
-                      {**DOC_ID, **UNIT_COLUMNS}),
-        "tasks.csv": ("one row per task or safeguard unit, coded into the codebook (policylens.code_tasks)",
-                      {**TASK_MEANINGS, **{k: TAXONOMY_COLUMNS[k] for k in
-                                           ("domain", "secondary_domains", "confidence", "level", "evidence")}}),
-        "targets.csv": ("one row per quantitative target (policylens.extract_targets)",
-                        {**TARGET_CONTEXT, **TARGET_COLUMNS}),
-    }
-    out.update({
-        "topics.csv": ("top terms of every topic of the chosen model (policylens.TopicModel)", {
-            "topic": "topic number (0 = largest total weight)",
-            "label": "automatic short label: the top three terms joined by ·",
-            "rank": "rank of the term in the topic (1 = strongest)",
-            "term": "a policy token (jieba + the policy user dictionary)",
-            "weight": "the term's weight in the topic (NMF components, rounded)"}),
-        "topic_selection.csv": ("the rule for the number of topics and how often it gives the same k on subsamples", {
-            "rule": "the rule fixed in advance (n_units // units_per_topic within [min, max]), or 'fixed k'",
-            "n_units": "task units the model was fitted on",
-            "n_topics": "number of topics k",
-            "subsamples": "stability refits on random 90% subsamples",
-            "reproduced": "share of those subsamples on which the rule gives the same k"}),
-        "topic_summary.csv": ("one row per topic of the chosen model, with its stability", {
-            "topic": "topic number", "label": "top three terms (中文)",
-            "label_en": "English gloss of the label terms (data/topic_glossary.csv)",
-            "n_units": "task units whose dominant topic it is",
-            "coherence": "NPMI@10 of its top terms over the task units",
-            "member_jaccard": "mean Jaccard of its member tasks with the best-matching topic of each refit "
-                              "(Hennig 2007)",
-            "term_agreement": "mean AJ@10 of its top terms with the matched topic of each refit (Greene et al. 2014)",
-            "stable": "member_jaccard >= 0.75 and term_agreement >= 0.75: a finding rather than noise",
-            "display_label": "label for figures: bilingual, or prefixed 'unstable 不稳定' when not stable"}),
-        "task_topics.csv": ("one row per task or safeguard unit with its dominant topic", {
-            "doc_id": DOC_ID["doc_id"], "seq": TASK_MEANINGS["seq"], "path": TASK_MEANINGS["path"],
-            "kind": TASK_MEANINGS["kind"], "heading": TASK_MEANINGS["heading"],
-            "domain": "primary domain from tasks.csv",
-            "topic": "dominant topic (-1 when the unit has no vocabulary term)",
-            "topic_weight": "that topic's share of the unit's topic mixture",
-            "topic_label": "the topic's label",
-            "topic_stable": "whether that topic is stable (topic_summary.csv); unstable ones pool as 'mixed 混合'",
-            "landing": "share of the refits containing the unit in which it lands in (the match of) its topic",
-            "flagged": "landing < 0.5: the unit's topic assignment is not reliable"}),
-        "keyness.csv": ("distinctive terms of each plan against the rest of the corpus", {
-            "group": "document id", "term": "policy token", "count": "its count in the plan's tasks",
-            "z": "z-score of the log-odds ratio with an informative Dirichlet prior (Monroe et al. 2008)",
-            "rank": "rank within the plan (1 = most distinctive)"}),
-    })
+
+_PLACEHOLDER = re.compile(r"\{thresholds\.([a-z_]+)\.([A-Za-z0-9_.]+)\}")
+
+
+def _render(meaning: str) -> str:
+    """Fill ``{thresholds.STAGE.NAME}`` placeholders from ``thresholds.yaml``."""
+    if "{thresholds." not in meaning:
+        return meaning
+    from policylens.thresholds import threshold
+
+    def fill(m: re.Match[str]) -> str:
+        return threshold(m.group(1), m.group(2)).describe()
+
+    return _PLACEHOLDER.sub(fill, meaning)
+
+
+# --------------------------------------------------------------------------- validation
+
+def _is_empty(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) or value == ""
+
+
+def _bad_cell(f: Field, value: object) -> str | None:
+    """Why ``value`` does not fit field ``f`` (None when it does)."""
+    empty = _is_empty(value)
+    if f.dtype == "str":
+        if empty:
+            return None
+        if not isinstance(value, str):
+            return f"{value!r} is not text"
+        allowed = f.allowed()
+        if allowed is not None and value not in allowed:
+            shown = sorted(allowed)
+            more = f" … ({len(shown)} codes of '{f.codes}')" if len(shown) > 8 else ""
+            return f"{value!r} is not an allowed value (expected one of {shown[:8]}{more})"
+        return None
+    if f.dtype == "bool":
+        return None if isinstance(value, bool) or type(value).__name__ == "bool_" else f"{value!r} is not True/False"
+    if empty:
+        return None if f.dtype in ("Int64", "float") else "empty, but the field is an integer that is never empty"
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return f"{value!r} is a boolean, not a number"
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return f"{value!r} is not a number"
+    if f.dtype in ("int", "Int64") and not number.is_integer():
+        return f"{value!r} is not an integer"
+    return None
+
+
+def validate(frame: pd.DataFrame, name: str | Path, where: str | None = None) -> list[str]:
+    """Every way ``frame`` breaks the registered table ``name``, as ``where:line: reason`` lines.
+
+    ``line`` is the CSV line the row would be written on (header = line 1). An empty list
+    means the frame fits: same columns in the same order, cells of the right type, allowed
+    values only, key unique.
+    """
+    spec = table(name)
+    where = where or f"{_name(name)}.csv"
+    got, want = list(frame.columns), spec.columns
+    if got != want:
+        extra = [c for c in got if c not in want]
+        missing = [c for c in want if c not in got]
+        detail = []
+        if missing:
+            detail.append(f"missing {missing}")
+        if extra:
+            detail.append(f"not registered {extra} (add them to {REGISTRY_PATH.name})")
+        if not detail:
+            detail.append(f"order differs: expected {want}")
+        return [f"{where}:1: columns do not match the registry: " + "; ".join(detail)]
+    problems: list[str] = []
+    for f in spec.fields:
+        for i, value in enumerate(frame[f.name].tolist()):
+            why = _bad_cell(f, value)
+            if why:
+                problems.append(f"{where}:{i + 2}: column {f.name}: {why}")
+                break  # one problem per column is enough to fix it
+    if spec.key and len(frame):
+        dup = frame.duplicated(list(spec.key), keep="first").to_numpy().nonzero()[0]
+        if len(dup):
+            values = frame[list(spec.key)].iloc[int(dup[0])].tolist()
+            key = ", ".join(f"{k}={v!r}" if isinstance(v, str) else f"{k}={v}" for k, v in zip(spec.key, values))
+            problems.append(f"{where}:{int(dup[0]) + 2}: key ({key}) repeats an earlier row "
+                            f"({len(dup)} duplicate row(s))")
+    return problems
+
+
+# --------------------------------------------------------------------------- SCHEMA.md
+
+def markdown() -> str:
+    """The data dictionary of ``data/processed/`` as Markdown (written as ``SCHEMA.md``)."""
+    lines = ["# data/processed: data dictionary", "",
+             "Generated by the build from the table registry `src/policylens/data/tables.yaml`; "
+             "do not edit by hand.",
+             "Cleaned texts are in `clean/<doc_id>.txt`. CSVs are UTF-8, comma-separated, with a header; "
+             "read them typed with `policylens.io.read_table(name)`.", "",
+             "Types: " + "; ".join(f"`{k}` {v}" for k, v in DTYPES.items()) + ".", ""]
+    for name, spec in registry().tables.items():
+        description = spec.description[0].upper() + spec.description[1:]
+        key = (f"Key: {', '.join(f'`{k}`' for k in spec.key)}." if spec.key
+               else "Key: none (rows are identified by their order).")
+        lines += [f"## {name}.csv", "", f"{description}. {key}", "",
+                  "| column | type | meaning | values / unit |", "|---|---|---|---|"]
+        for f in spec.fields:
+            if f.values is not None:
+                extra = ", ".join(f"`{v}`" for v in f.values)
+            elif f.codes is not None:
+                from policylens.labels import codes
+
+                known = codes(f.codes)
+                extra = (", ".join(f"`{c}`" for c in known) if len(known) <= 12
+                         else f"one of the {len(known)} `{f.codes}` codes (`policylens.labels.codes('{f.codes}')`)")
+            else:
+                extra = f.unit or ""
+            lines.append(f"| `{f.name}` | {f.dtype} | {_render(f.meaning).replace('|', '/')} | "
+                         f"{extra.replace('|', '/')} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def check_registry() -> list[str]:
+    """Problems of the registry itself that pydantic cannot see (unknown label kinds), as lines."""
+    from policylens.labels import kinds
+
+    out = []
+    known = set(kinds())
+    for name, spec in registry().tables.items():
+        for f in spec.fields:
+            if f.codes is not None and f.codes not in known:
+                out.append(f"{REGISTRY_PATH}: table {name}, field {f.name}: unknown label kind {f.codes!r} "
+                           f"(known: {sorted(known)})")
     return out
 
 
-def markdown() -> str:
-    """The data dictionary as Markdown."""
-    lines = ["# data/processed: data dictionary", "",
-             "Generated by `python -m policylens.build` from the schemas in the code; do not edit by hand.",
-             "Cleaned texts are in `clean/<doc_id>.txt`. CSVs are UTF-8, comma-separated, with a header.", ""]
-    for name, (description, columns) in tables().items():
-        lines += [f"## {name}", "", description[0].upper() + description[1:] + ".", "",
-                  "| column | meaning |", "|---|---|"]
-        lines += [f"| `{col}` | {meaning.replace('|', '/')} |" for col, meaning in columns.items()]
-        lines.append("")
-    return "\n".join(lines)
+__all__ += ["is_registered", "check_registry"]
