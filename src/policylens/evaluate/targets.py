@@ -32,7 +32,7 @@ from typing import Any
 
 import pandas as pd
 
-from policylens import config
+from policylens import config, thresholds
 from policylens.gold import load_gold_targets
 from policylens.targets import extract_targets
 
@@ -382,8 +382,24 @@ def report(figures: dict[str, Any], lists: bool = True) -> str:
     return "\n".join(lines)
 
 
+#: Evaluation sets in report order: name → function returning the figures.
+SETS: dict[str, Callable[[], dict[str, Any]]] = {
+    "gold": evaluate, "external": evaluate_external, "blind": evaluate_blind, "plans": evaluate_plans,
+    "notation": evaluate_notation, "registers": evaluate_registers}
+
+
+def acceptance(name: str, figures: dict[str, Any]) -> tuple[bool, str]:
+    """Whether a set's figures meet its ``targets`` thresholds (``<set>.<figure>``), and the PASS/FAIL line."""
+    bars = thresholds.for_set("targets", name)
+    if not bars:
+        return True, f"{name}: no acceptance threshold in thresholds.yaml (reported only)"
+    ok = all(bar.passes(figures[figure]) for figure, bar in bars.items())
+    shown = ", ".join(f"{figure} {bar.describe()}" for figure, bar in bars.items())
+    return ok, f"{name} acceptance ({shown}): {'PASS' if ok else 'FAIL'}"
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Print the figures; with ``--min-f1`` return 1 when F1 falls below it."""
+    """Print the figures; return 1 when a set misses its thresholds (or F1 is below ``--min-f1``)."""
     parser = argparse.ArgumentParser(prog="python -m policylens.evaluate targets", description=__doc__.split("\n")[0])
     parser.add_argument("--quiet", action="store_true", help="figures only, no lists of misses and false alarms")
     parser.add_argument("--min-f1", type=float, default=None,
@@ -394,25 +410,15 @@ def main(argv: list[str] | None = None) -> int:
                              "documents, the notation suite, the registers set, or all (default)")
     args = parser.parse_args(argv)
     failed = False
-    runs = []
-    if args.set in ("gold", "all"):
-        runs.append(evaluate)
-    if args.set in ("external", "all"):
-        runs.append(evaluate_external)
-    if args.set in ("blind", "all"):
-        runs.append(evaluate_blind)
-    if args.set in ("plans", "all"):
-        runs.append(evaluate_plans)
-    if args.set in ("notation", "all"):
-        runs.append(evaluate_notation)
-    if args.set in ("registers", "all"):
-        runs.append(evaluate_registers)
-    for k, run in enumerate(runs):
-        figures = run()
+    runs = [name for name in SETS if args.set in (name, "all")]
+    for k, name in enumerate(runs):
+        figures = SETS[name]()
         if k:
             print("\n" + "=" * 72 + "\n")
         print(report(figures, lists=not args.quiet))
-        if args.min_f1 is not None and figures["f1"] < args.min_f1:
+        ok, line = acceptance(name, figures)
+        print("\n" + line)
+        if not ok or (args.min_f1 is not None and figures["f1"] < args.min_f1):
             failed = True
     return 1 if failed else 0
 

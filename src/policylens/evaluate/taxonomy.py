@@ -53,7 +53,7 @@ import argparse
 import pandas as pd
 from sklearn.metrics import accuracy_score, cohen_kappa_score, f1_score, precision_recall_fscore_support
 
-from policylens import config
+from policylens import config, thresholds
 from policylens.taxonomy import TaskCoder, load_training_data
 
 MODES = ("blend", "rules", "model")
@@ -243,12 +243,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", choices=("loco", "external", "blind", "plans", "distant", "all"), default="all",
                         help="which evaluation to run (default: LOCO, then the external and blind sets)")
     parser.add_argument("--errors", action="store_true", help="list every misclassified unit with its evidence")
-    parser.add_argument("--min-accuracy", type=float, default=0.85)
-    parser.add_argument("--min-macro-f1", type=float, default=0.80)
-    parser.add_argument("--min-external-accuracy", type=float, default=0.80)
-    parser.add_argument("--min-blind-accuracy", type=float, default=0.80)
-    parser.add_argument("--min-plans-accuracy", type=float, default=0.80)
-    parser.add_argument("--min-distant-accuracy", type=float, default=0.80)
+    bar = lambda name: thresholds.minimum("taxonomy", name)  # noqa: E731 (defaults from thresholds.yaml)
+    parser.add_argument("--min-accuracy", type=float, default=bar("loco.accuracy"))
+    parser.add_argument("--min-macro-f1", type=float, default=bar("loco.macro_f1"))
+    parser.add_argument("--min-external-accuracy", type=float, default=bar("external.accuracy"))
+    parser.add_argument("--min-blind-accuracy", type=float, default=bar("blind.accuracy"))
+    parser.add_argument("--min-plans-accuracy", type=float, default=bar("plans.accuracy"))
+    parser.add_argument("--min-distant-accuracy", type=float, default=bar("distant.accuracy"))
     args = parser.parse_args(argv)
     pd.set_option("display.width", 200)
     pd.set_option("display.max_columns", 30)

@@ -30,7 +30,7 @@ import pandas as pd
 from sklearn.decomposition import non_negative_factorization
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from policylens import config
+from policylens import config, thresholds
 from policylens.topic_metrics import stability
 from policylens.topics import TopicModel, _identity, lexicon_version
 
@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=30, help="refits on 90%% subsamples (default 30)")
     parser.add_argument("--seed", type=int, default=config.SEED)
     parser.add_argument("--n-topics", type=int, default=None, help="fix k instead of the rule")
-    parser.add_argument("--min-stable-share", type=float, default=0.40)
+    parser.add_argument("--min-stable-share", type=float, default=thresholds.minimum("topics", "stable_share"))
     parser.add_argument("--no-null", action="store_true", help="skip the shuffled-corpus null (saves a refit series)")
     args = parser.parse_args(argv)
 
@@ -133,9 +133,10 @@ def main(argv: list[str] | None = None) -> int:
         line += f"; null (shuffled corpus) {stability(null_model.refit_terms_):.3f}"
     print(line + " — a trend, not a gate")
 
-    ok = share >= args.min_stable_share and ami.mean() >= 0.75 and model.coherence_ >= 0.20
-    print(f"\nacceptance (stable share >= {args.min_stable_share:.2f}, AMI >= 0.75, NPMI@10 >= 0.20): "
-          f"{'PASS' if ok else 'FAIL'}")
+    bar_ami, bar_npmi = thresholds.threshold("topics", "ami"), thresholds.threshold("topics", "coherence")
+    ok = share >= args.min_stable_share and bar_ami.passes(ami.mean()) and bar_npmi.passes(model.coherence_)
+    print(f"\nacceptance (stable share >= {args.min_stable_share:.2f}, AMI {bar_ami.describe()}, "
+          f"NPMI@10 {bar_npmi.describe()}): {'PASS' if ok else 'FAIL'}")
     return 0 if ok else 1
 
 
