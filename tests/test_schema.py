@@ -57,7 +57,7 @@ def test_stage_schemas_agree_with_the_registry():
     assert list(structure.UNIT_COLUMNS) == cols("units", ("doc_id",))
     context = ("doc_id", "unit_path", "unit_kind", "domain")
     assert list(targets.TARGET_COLUMNS) == cols("targets", context)
-    assert set(taxonomy.TAXONOMY_COLUMNS) <= set(cols("tasks"))
+    assert set(cols("tasks", ("doc_id", "seq", "path", "kind", "heading", "body"))) <= set(taxonomy.TAXONOMY_COLUMNS)
     assert list(topics.TOPIC_TERM_COLUMNS) == cols("topics")
     assert list(topics.SELECTION_COLUMNS) == cols("topic_selection")
     assert list(topics.SUMMARY_COLUMNS) == cols("topic_summary")
