@@ -166,7 +166,7 @@ class TaskCoder(BaseEstimator, ClassifierMixin, TransformerMixin):
         clear = top_score >= sc["clear_min_score"] and top_score >= sc["clear_ratio"] * max(second, 1e-9)
         p_model = None
         if proba is not None:
-            p_model = np.array([proba[self.codes_.index(c)] for c in codes])
+            p_model = self._known_only(np.array([proba[self.codes_.index(c)] for c in codes]), p_rules, codes)
         if self.mode == "rules" or (self.mode == "blend" and clear) or p_model is None:
             if total <= 0:
                 return {"domain": OTHER, "secondary_domains": "", "confidence": 0.1,
@@ -199,6 +199,15 @@ class TaskCoder(BaseEstimator, ClassifierMixin, TransformerMixin):
         return {"domain": domain, "secondary_domains": ";".join(secondary),
                 "confidence": round(min(max(conf, 0.0), 1.0), 3), "evidence": evidence,
                 "level": self._level(domain, res)}
+
+    def _known_only(self, p_model: np.ndarray, p_rules: np.ndarray, codes: list[str]) -> np.ndarray:
+        """The model cannot vote on domains absent from its training data (``sport`` is not in the
+        founding corpus): those get their rule share, the model's probabilities fill the rest."""
+        known = np.array([c in self.model_.classes_ for c in codes])
+        if known.all():
+            return p_model
+        unknown_mass = float(p_rules[~known].sum())
+        return np.where(known, p_model * (1.0 - unknown_mass), p_rules)
 
     def _secondary(self, domain: str, res: RuleResult) -> list[str]:
         sc = self.scoring_

@@ -21,6 +21,7 @@ class RuleResult:
     forced_secondary: list[str]
     level_scores: dict[str, float]
     heading: str = ""
+    body: str = ""
 
     def top(self) -> tuple[str, float, float]:
         """(best domain, its score, runner-up score)."""
@@ -106,7 +107,7 @@ class CueRules:
                     level_scores[lv] = level_scores.get(lv, 0.0) + w * factor * (n if factor != 1.0 else min(n, self.body_cap))
         if self.share_weight > 0:
             self._add_text_share(scores, body)
-        res = RuleResult(scores, hh, bh, notes, forced, level_scores, heading)
+        res = RuleResult(scores, hh, bh, notes, forced, level_scores, heading, body)
         self._rule_build_for_level(res)
         self._rule_higher_vocational(res)
         self._rule_senior_reform(res)
@@ -114,6 +115,7 @@ class CueRules:
         self._rule_admission_system(res)
         self._rule_double_reduction(res)
         self._rule_school_sport(res)
+        self._rule_public_sport(res)
         self._rule_heading_tiebreak(res)
         return res
 
@@ -292,6 +294,20 @@ class CueRules:
             scores["whole_person"] = top_score + 1.0
             res.forced_secondary.append("sport")
             res.notes.append("rule school sport → whole_person (+sport)")
+
+    def _rule_public_sport(self, res: RuleResult) -> None:
+        """Sport for the public is `sport`: `whole_person` is the education of pupils, so a
+        whole_person-led task with a sport cue that names no school and no pupils anywhere
+        (``school_sport_cues`` in heading or body) goes to `sport` (体育强县, 农民篮球赛)."""
+        scores = res.scores
+        top, top_score, _ = res.top()
+        if top != "whole_person" or res.notes or scores.get("sport", 0.0) <= 0:
+            return
+        if any(t in res.heading or t in res.body for t in self.school_sport):
+            return
+        scores["sport"] = top_score + 1.0
+        res.forced_secondary.append("whole_person")
+        res.notes.append("rule sport with no school or pupils named → sport")
 
     def _rule_higher_vocational(self, res: RuleResult) -> None:
         """Higher vocational colleges are `vocational`, even under a higher-education heading."""
