@@ -662,3 +662,30 @@ def test_any_text_parses_without_raising(text):
     assert all(t == text[s:e] for t, s, e in zip(units["text"], units["start"], units["end"]))
     ends, starts = list(units["end"]), list(units["start"])
     assert all(e <= s for e, s in zip(ends[:-1], starts[1:]))
+
+
+def test_one_line_chapter_pages_and_titles_glued_before_the_first_marker():
+    text = ("第三章 主要任务 第一节 推进学前教育普惠发展一、扩大普惠性资源。新建幼儿园30所。二、提升保教质量。"
+            "创建示范园5所。第二节 推进义务教育优质均衡发展一、优化学校布局。新建中小学12所。")
+    units = parse_plan(text)
+    check_spans(text, units)
+    assert list(units["path"]) == ["第三章/第一节/一", "第三章/第一节/二", "第三章/第二节/一"]
+    text = "首页 > 政务公开 > XX区教育局2022年工作要点一、指导思想坚持立德树人。二、目标任务入园率达到85%。"
+    assert list(parse_plan(text)["path"]) == ["", "一", "二"]
+    text = "XX县学前教育第三期行动计划（2017-2020年）3、扩大学前教育资源。办好公办园。\n4、提高保教质量。\n"
+    assert list(parse_plan(text)["path"]) == ["", "3", "4"]
+    # a word ending in 一 is no marker: 统一、规范 stays in the heading's body
+    text = "(一)推进统一、规范管理。落实制度。\n(二)加强队伍建设。\n"
+    assert list(parse_plan(text)["path"]) == ["(一)", "(二)"]
+
+
+@pytest.mark.parametrize("name", ["pages", "pages2"])
+def test_page_register_sets(name):
+    from policylens.evaluate.structure import set_folder
+
+    texts, expected = load_synthetic(set_folder(name))
+    table = evaluate_synthetic(set_folder(name))
+    total = table.iloc[-1]
+    print(f"\n{name}: {int(total['agree'])}/{int(total['gold_units'])} units agree")
+    assert total["agreement"] >= 0.9 and table["extra_task_units"].sum() == 0
+    assert len(expected) >= 60 and len(texts) >= 10

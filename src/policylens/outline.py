@@ -192,7 +192,8 @@ _ANNOTATION = re.compile(
     "|[(（]繁[体體][:：]?[^()（）\n]{1,6}[)）]")
 # where an inline marker may start: a bracket, a Chinese numeral run, digits, ⑴ ⒈ ①
 _INLINE_START = re.compile(
-    "[(（][ \u3000]*[一二三四五六七八九十百零〇两0-9０-９]"
+    "第[一二三四五六七八九十百零〇两]{1,4}[章节篇部]"
+    "|[(（][ \u3000]*[一二三四五六七八九十百零〇两0-9０-９]"
     "|[一二三四五六七八九十百零〇两]{1,4}[ \u3000]*[、.．]"
     "|[0-9０-９]{1,3}[ \u3000]*[.．、)）]"
     "|[\u2460-\u249b]")
@@ -200,10 +201,15 @@ _STOPS = "。；;！!？?"
 _NOT_BEFORE = set("0123456789０１２３４５６７８９.．第一二三四五六七八九十百零〇两")
 # a page-title fragment ends with the document's type word
 _TITLE_ENDINGS = ("计划", "方案", "要点", "规划", "意见", "通知", "安排", "打算", "总结", "细则", "办法")
-_INLINE_TYPES = {"sec", "cnp", "num", "dstop", "nump", "numr", "pdig", "circ"}
+_INLINE_TYPES = {"part", "chap", "sect", "sec", "cnp", "num", "dstop", "nump", "numr", "pdig",
+                 "circ"}
 # a marker glued right after a short heading or noise ("三、重点工作（一）…",
 # "【首页|通知】3、…", "…工作计划3、…") may not follow a character of these kinds
-_GLUED_TYPES = {"cnp", "num", "nump", "dstop", "pdig", "circ"}
+_GLUED_TYPES = {"part", "chap", "sect", "cnp", "num", "nump", "dstop", "pdig", "circ"}
+# 一、 glued to a word is often no marker (统一、规范, 之一、): these may not precede it
+_WORD_BEFORE_CN = set("统同唯万之单逐专合均划任归择")
+# a page title may end with its period: "…行动计划（2017-2020年）"
+_TITLE_PERIOD = re.compile("[(（][0-9０-９—\\-–~至年 ]{4,20}[)）]$")
 
 
 @dataclass
@@ -235,7 +241,10 @@ class _Sequence:
 def _noise_before(text: str, start: int, pos: int) -> bool:
     """``text[start:pos]`` is page noise glued before a first marker: a breadcrumb ``【…】``
     or a page-title fragment ending with a document word (``…2016年工作计划``)."""
-    head = text[start:pos].rstrip(" 　	")
+    head = text[start:pos].rstrip(" \u3000\t")
+    period = _TITLE_PERIOD.search(head, max(0, len(head) - 24))
+    if period is not None:
+        head = head[:period.start()]
     return head.endswith("】") or head.endswith(_TITLE_ENDINGS)
 
 
@@ -263,11 +272,10 @@ def inline_breaks(text: str) -> list[int]:
     for line in _LINE.finditer(text):
         line_start, line_end = line.start(), line.end()
         first = match_marker(text, line_start, line_end)
-        segment, after_marker = line_start, False
-        if first is not None and (first.type not in CHAPTER_TYPES
-                                  or _title_is_short(text, first.end, line_end)):
+        segment, after_marker, section_run = line_start, False, False
+        if first is not None:              # 第X章 too: its line may be a whole page
             seq.see(first.rank, first.value)
-            segment, after_marker = first.end, True
+            segment, after_marker, section_run = first.end, True, first.rank <= 0
         for cand in _INLINE_START.finditer(text, segment, line_end):
             pos = cand.start()
             if pos == segment or text[pos - 1] in _NOT_BEFORE:
@@ -286,15 +294,22 @@ def inline_breaks(text: str) -> list[int]:
                 ok = seq.continues(rank, value) or (value == 1 and not seq.seen) or (
                     heading_run and seq.opens(rank, value))
             else:
-                ok = marker.type in _GLUED_TYPES and (
+                # a glued 一、 only after a chapter heading or page noise, never after a word
+                # it may belong to (统一、); other markers after any short heading
+                gluable = marker.type in _GLUED_TYPES or (
+                    marker.type == "sec" and text[pos - 1] not in _WORD_BEFORE_CN)
+                ok = gluable and (
                     (heading_run and not _SENTENCE.search(text, before, pos)
+                     and (marker.type != "sec" or section_run)
                      and (seq.continues(rank, value) or seq.opens(rank, value)))
-                    or (not seq.seen and short and _noise_before(text, segment, pos)))
+                    or (not seq.seen and pos - segment <= 2 * MAX_HEADING
+                        and not _SENTENCE.search(text, segment, pos)
+                        and _noise_before(text, segment, pos)))
             if not ok:
                 continue
             breaks.append(pos)
             seq.see(rank, value)
-            segment, after_marker = marker.end, True
+            segment, after_marker, section_run = marker.end, True, rank <= 0
     return breaks
 
 
