@@ -36,6 +36,8 @@ NOTEBOOKS = ROOT / "notebooks"
 FIGURES = ROOT / "reports" / "figures"
 #: Caches and runtime files of tools (matplotlib, IPython, Jupyter kernels): never read as input, gitignored.
 CACHE = ROOT / ".cache"
+#: Content-hash cache of the build's stage results (policylens.cache); delete it to start afresh.
+BUILD_CACHE = CACHE / "build"
 #: ``../shared`` beside the repository, where the corpus and gold data are published.
 SHARED = ROOT.parent / "shared"
 

@@ -1,0 +1,236 @@
+"""A content-hash cache for the build: an unchanged input is never recomputed.
+
+A stage's result is stored under a key that hashes everything it depends on:
+
+* the stage's **inputs**: the raw file's bytes and its manifest row (for the
+  per-document stages), or the keys of the stage results it reads;
+* the stage's **code**: the source of the policylens modules it imports,
+  transitively (found by reading their ``import`` statements), plus the glue
+  (``document.py``, ``build.py``, ``cache.py``);
+* the stage's **data**: every file of ``policylens/data/`` whose name its code
+  mentions (``cleaning_rules.yaml`` for the corpus stage, ``taxonomy.yaml`` for
+  the tasks…); a data file no module mentions counts for every stage;
+* the versions of Python and of the libraries whose results the stages keep.
+
+So editing ``taxonomy.yaml`` recomputes the tasks (and what reads them: targets,
+topics) but not the cleaning or the outline units; editing ``structure.py``
+recomputes units and everything after. Entries live in ``config.BUILD_CACHE``
+(``.cache/build/`` under the repository, gitignored), one pickle per stage and key,
+written atomically; an unreadable or foreign entry is a miss, never an error.
+Delete the folder (or build with ``--no-cache``) to start afresh.
+"""
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+import pickle
+import sys
+import tempfile
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from policylens import config
+
+#: Bump when the layout of cached payloads changes.
+FORMAT = 1
+#: Modules whose code every stage's results go through.
+GLUE = ("policylens.document", "policylens.build", "policylens.cache")
+#: The modules each stage calls (their imports are followed).
+STAGE_MODULES: dict[str, tuple[str, ...]] = {
+    "clean": ("policylens.corpus",),
+    "units": ("policylens.structure",),
+    "tasks": ("policylens.taxonomy",),
+    "targets": ("policylens.targets",),
+    "topics": ("policylens.topics",),
+    "keyness": ("policylens.topics",),
+    "schema": ("policylens.schema",),
+}
+#: Libraries whose versions are part of every key.
+LIBRARIES = ("numpy", "pandas", "scikit-learn", "scipy", "jieba", "opencc-python-reimplemented", "opencc", "cn2an",
+             "pyyaml", "pydantic", "charset-normalizer")
+
+MISSING = object()
+
+
+def digest(*parts: Any) -> str:
+    """sha256 of the parts (bytes as they are, anything else as canonical JSON)."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part if isinstance(part, bytes) else json.dumps(part, sort_keys=True, default=str,
+                                                               ensure_ascii=False).encode("utf-8")
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def _module_files(name: str) -> list[Path]:
+    """Source files of a policylens module (every file of a package)."""
+    rel = name.split(".")[1:]
+    base = config.PACKAGE_DIR.joinpath(*rel)
+    if base.is_dir():
+        return sorted(base.rglob("*.py"))
+    path = base.with_suffix(".py")
+    return [path] if path.exists() else []
+
+
+def _imports(path: Path) -> set[str]:
+    """policylens modules imported anywhere in ``path`` (module level or inside functions)."""
+    package = ".".join(path.relative_to(config.PACKAGE_DIR.parent).parent.parts)
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return set()
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.startswith("policylens."))
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:  # relative import: `from .rules import x` inside policylens/targets/
+                parts = package.split(".")
+                parts = parts[: len(parts) - node.level + 1]
+                base = ".".join(parts + ([node.module] if node.module else []))
+            else:
+                base = node.module or ""
+            if not base.startswith("policylens"):
+                continue
+            found.add(base)
+            found.update(f"{base}.{a.name}" for a in node.names)  # `from policylens import corpus`
+    return {m for m in found if m != "policylens" and _module_files(m)}
+
+
+@lru_cache(maxsize=None)
+def module_closure(roots: tuple[str, ...]) -> tuple[Path, ...]:
+    """Every source file the root modules import, transitively."""
+    seen: set[str] = set()
+    todo = list(roots)
+    files: set[Path] = set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for path in _module_files(name):
+            files.add(path)
+            todo.extend(_imports(path) - seen)
+    return tuple(sorted(files))
+
+
+def _data_files() -> list[Path]:
+    return sorted(p for p in config.PACKAGE_DATA.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+
+@lru_cache(maxsize=None)
+def _file_hash(path: Path, mtime_ns: int, size: int) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def file_hash(path: Path) -> str:
+    """sha256 of a file's bytes (memoized per modification time)."""
+    st = path.stat()
+    return _file_hash(path, st.st_mtime_ns, st.st_size)
+
+
+def _library_versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": sys.version.split()[0]}
+    for name in LIBRARIES:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            continue
+    return out
+
+
+@lru_cache(maxsize=1)
+def library_versions() -> tuple[tuple[str, str], ...]:
+    """``(name, version)`` of Python and the libraries in :data:`LIBRARIES` that are installed."""
+    return tuple(sorted(_library_versions().items()))
+
+
+def stage_files(stage: str) -> dict[str, list[Path]]:
+    """The code and data files a stage's results depend on."""
+    code = set(module_closure(STAGE_MODULES[stage]))
+    sources = {p: p.read_text(encoding="utf-8", errors="replace") for p in code}
+    for glue in GLUE:  # hashed, but their mentions of data files do not count
+        code.update(_module_files(glue))
+    data_files = _data_files()
+    every = {p: p.read_text(encoding="utf-8", errors="replace")
+             for p in config.PACKAGE_DIR.rglob("*.py") if "data" not in p.relative_to(config.PACKAGE_DIR).parts}
+    data = []
+    for f in data_files:
+        mentioned_here = any(f.name in s for s in sources.values())
+        mentioned_anywhere = any(f.name in s for s in every.values())
+        if mentioned_here or not mentioned_anywhere:
+            data.append(f)
+    return {"code": sorted(code), "data": data}
+
+
+def stage_fingerprint(stage: str) -> str:
+    """Hash of a stage's code, data files and library versions (the part of its key that is not input)."""
+    files = stage_files(stage)
+    rel = [(str(p.relative_to(config.PACKAGE_DIR)), file_hash(p)) for p in files["code"] + files["data"]]
+    return digest(FORMAT, stage, rel, library_versions())
+
+
+class Cache:
+    """Stage results on disk, keyed by content hash; counts hits and misses per stage."""
+
+    def __init__(self, root: Path | str | None = None, enabled: bool = True):
+        self.root = Path(root) if root is not None else config.BUILD_CACHE
+        self.enabled = enabled
+        self.hits: Counter[str] = Counter()
+        self.misses: Counter[str] = Counter()
+        self._fingerprints: dict[str, str] = {}
+
+    def fingerprint(self, stage: str) -> str:
+        """:func:`stage_fingerprint`, computed once per build."""
+        if stage not in self._fingerprints:
+            self._fingerprints[stage] = stage_fingerprint(stage)
+        return self._fingerprints[stage]
+
+    def key(self, stage: str, *inputs: Any) -> str:
+        """The key of a stage's result for these inputs."""
+        return digest(self.fingerprint(stage), *inputs)
+
+    def _path(self, stage: str, key: str) -> Path:
+        return self.root / stage / key[:2] / f"{key}.pkl"
+
+    def has(self, stage: str, key: str) -> bool:
+        """True when an entry exists (it may still turn out unreadable: :meth:`get` decides)."""
+        return self.enabled and self._path(stage, key).is_file()
+
+    def get(self, stage: str, key: str) -> Any:
+        """The stored result, or :data:`MISSING`; counts a hit or a miss."""
+        if self.enabled:
+            try:
+                with open(self._path(stage, key), "rb") as fh:
+                    fmt, got_stage, got_key, payload = pickle.load(fh)
+                if (fmt, got_stage, got_key) == (FORMAT, stage, key):
+                    self.hits[stage] += 1
+                    return payload
+            except Exception:  # missing, truncated, foreign or from another version: recompute
+                pass
+        self.misses[stage] += 1
+        return MISSING
+
+    def put(self, stage: str, key: str, payload: Any) -> None:
+        """Store a result atomically (a failure to store is not an error: the cache is an optimization)."""
+        if not self.enabled:
+            return
+        path = self._path(stage, key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    pickle.dump((FORMAT, stage, key, payload), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, path)
+            finally:
+                Path(tmp).unlink(missing_ok=True)
+        except OSError:
+            return
