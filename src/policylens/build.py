@@ -1,33 +1,54 @@
 """Rebuild ``data/processed/`` from ``data/raw/``: ``policylens build``.
 
-Every document is read once as a :class:`policylens.Plan` and the per-document
-stages (cleaning, outline units, coded tasks, targets) read it; the
-corpus-wide stages (topics, keyness) run once after. Outputs are deterministic
-(sorted rows, no timestamps, no absolute paths). A document that cannot be read
-or parsed is reported with file, line and reason and left out; the rest of the
-corpus still builds (exit status 1 then).
+Every document is read once as a :class:`policylens.Plan`; the per-document
+stages (clean, units, tasks, targets) read it, in parallel processes
+(``--jobs``, default: the machine's cores) or on a Dask cluster
+(``--scheduler dask [--address tcp://…]``); the corpus-wide stages (topics,
+keyness) run once after. Each stage's result is kept in a content-hash cache
+(:mod:`policylens.cache`), so an unchanged document is never recomputed and a
+changed rule file recomputes exactly the stages that read it.
+
+The output set is atomic: every table is written into a staging folder beside
+``data/processed`` and swapped in only when every stage succeeded, so an
+interrupted or failed build leaves the previous set whole. ``provenance.json``
+records the hashes of the rule files and lexicons the set was built from (no
+timestamps). Outputs are deterministic (sorted rows, no absolute paths) and
+byte-identical whatever the scheduler or the number of jobs.
+
+A document that cannot be read or parsed is reported with file, line and reason
+and left out; the rest of the corpus still builds (exit status 1; with
+``--strict`` nothing is replaced). A corpus too small for a topic model builds
+every other table and says why topics were skipped.
 """
 from __future__ import annotations
 
+import os
 import sys
-import warnings
+import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from policylens import config
-from policylens.corpus import CLEANING_COLUMNS, DOCUMENT_COLUMNS, FINDING_COLUMNS, CorpusError, find_inconsistencies
+from policylens.cache import MISSING, Cache, digest, file_hash, library_versions
+from policylens.corpus import CLEANING_COLUMNS, DOCUMENT_COLUMNS, FINDING_COLUMNS, CorpusError
 from policylens.document import Plan
 from policylens.io import write_bytes_atomic, write_csv
-from policylens.schema import markdown
+from policylens.staging import staged_output
 
 OFFSET_COLUMNS = ("doc_id", "clean_start", "raw_start", "length")
 TASK_COLUMNS = ("doc_id", "seq", "path", "kind", "heading", "body", "domain", "secondary_domains", "confidence",
                 "level", "evidence")
 TASK_TOPIC_COLUMNS = ("doc_id", "seq", "path", "kind", "heading", "domain", "topic", "topic_weight", "topic_label",
                       "topic_stable", "landing", "flagged")
+DOC_STAGES = ("clean", "units", "tasks", "targets")
+CORPUS_STAGES = ("topics", "keyness")
+TOPIC_TABLES = ("topics.csv", "topic_selection.csv", "topic_summary.csv", "task_topics.csv")
+PROVENANCE = "provenance.json"
 
 
 def offset_runs(doc_id: str, offsets) -> list[tuple[str, int, int, int]]:
@@ -76,7 +97,7 @@ def plan_targets(plan: Plan, tasks: pd.DataFrame) -> pd.DataFrame:
 
     found = extract_targets(plan, plan_year_for(plan.meta))  # a Plan: review sections and unit paths from its units
     units = plan.units.sort_values("start", kind="stable")
-    if "unit_path" not in found.columns:  # older extract_targets: find the unit by offset
+    if "unit_path" not in found.columns:  # extract_targets on a bare string: find the unit by offset
         starts, ends = units["start"].to_numpy(), units["end"].to_numpy()
         pos = found["start"].to_numpy(dtype=np.int64)
         i = np.searchsorted(starts, pos, side="right") - 1
@@ -89,59 +110,213 @@ def plan_targets(plan: Plan, tasks: pd.DataFrame) -> pd.DataFrame:
     found.insert(1, "unit_kind", found["unit_path"].map(kinds).fillna(""))
     found.insert(2, "domain", [domains.get(p, "") for p in found["unit_path"]])
     found.insert(0, "doc_id", plan.doc_id)
-    columns = ["doc_id", "unit_path", "unit_kind", "domain", *TARGET_COLUMNS]
-    return found[columns].reset_index(drop=True)
+    return found[["doc_id", "unit_path", "unit_kind", "domain", *TARGET_COLUMNS]].reset_index(drop=True)
+
+
+@dataclass
+class DocJob:
+    """One document's work: its decoded text and metadata, stage keys, and the stage results already cached."""
+
+    doc_id: str
+    raw: Any                      # policylens.corpus.RawText
+    meta: dict
+    where: str                    # the raw file as messages name it (raw/<doc_id>.txt)
+    keys: dict[str, str]
+    cached: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class DocOutput:
+    """What a worker sends back: the stage results it computed and the seconds each took."""
+
+    doc_id: str
+    computed: dict[str, Any]
+    seconds: dict[str, float]
+
+
+def run_document(job: DocJob) -> DocOutput:
+    """Run the per-document stages a job still needs (pure: no file access, so it runs on any worker)."""
+    from policylens.corpus import find_inconsistencies
+
+    computed: dict[str, Any] = {}
+    seconds: dict[str, float] = {}
+
+    def stage(name, compute):
+        if name in job.cached:
+            return job.cached[name]
+        t0 = time.perf_counter()
+        computed[name] = compute()
+        seconds[name] = time.perf_counter() - t0
+        return computed[name]
+
+    def clean_stage():
+        plan = Plan.from_raw(job.raw, **job.meta)
+        if not plan.text.strip():
+            return {"error": str(CorpusError(job.raw.path, "nothing left after cleaning: "
+                                                           "the file holds only web-page chrome"))}
+        found = find_inconsistencies(job.doc_id, plan.text, str(job.meta.get("published_date") or ""),
+                                     int(job.meta["plan_start_year"]), plan.page_date)
+        return {"plan": plan, "document": document_row(plan, found),
+                "findings": [(f.doc_id, f.code, f.message) for f in found]}
+
+    cleaned = stage("clean", clean_stage)
+    if "error" in cleaned:
+        return DocOutput(job.doc_id, computed, seconds)
+    plan: Plan = cleaned["plan"]
+    units, notes = stage("units", lambda: (plan.units, plan.structure_notes))
+    plan.set_units(units, notes)
+    if units.empty:
+        return DocOutput(job.doc_id, computed, seconds)
+    tasks = stage("tasks", lambda: plan_tasks(plan))
+    stage("targets", lambda: plan_targets(plan, tasks))
+    return DocOutput(job.doc_id, computed, seconds)
 
 
 @dataclass
 class DocResult:
-    """Everything the per-document stages produce for one plan (or the error that stopped it)."""
+    """The rows one document contributes to the corpus tables (or the errors that kept it out)."""
 
     doc_id: str
     document: dict | None = None
     cleaning: list[tuple] = field(default_factory=list)
     findings: list[tuple] = field(default_factory=list)
     offsets: list[tuple] = field(default_factory=list)
-    text: str = ""
     units: pd.DataFrame | None = None
     tasks: pd.DataFrame | None = None
     targets: pd.DataFrame | None = None
     errors: list[str] = field(default_factory=list)
 
 
+def assemble(job: DocJob, results: dict[str, Any]) -> tuple[DocResult, str]:
+    """A document's rows from its stage results; also returns its cleaned text."""
+    out = DocResult(job.doc_id)
+    cleaned = results["clean"]
+    if "error" in cleaned:
+        out.errors.append(cleaned["error"])
+        return out, ""
+    plan: Plan = cleaned["plan"]
+    out.document = cleaned["document"]
+    out.findings = cleaned["findings"]
+    out.cleaning = [(job.doc_id, h.rule_id, h.kind, h.count, h.removed_chars, h.example, h.reason) for h in plan.hits]
+    out.offsets = [(job.doc_id, *run) for run in plan.offset_runs()]
+    units, notes = results["units"]
+    out.errors += [f"{job.where}: {note}" for note in notes]
+    if units.empty:
+        out.errors.append(f"{job.where}: no units found (empty after cleaning)")
+        return out, plan.text
+    out.units = units.copy()
+    out.units.insert(0, "doc_id", job.doc_id)
+    out.tasks, out.targets = results["tasks"], results["targets"]
+    return out, plan.text
+
+
 def process_document(meta: dict, raw_dir: Path) -> DocResult:
-    """Read one plan and run every per-document stage on it; a bad file gives a result with its error."""
+    """Read one plan and run every per-document stage on it (no cache); a bad file gives its error."""
+    from policylens.corpus import read_raw
+
     doc_id = str(meta["doc_id"])
-    out = DocResult(doc_id)
     try:
-        plan = Plan.from_file(Path(raw_dir) / f"{doc_id}.txt", **meta)
-        if not plan.text.strip():
-            raise CorpusError(plan.path, "nothing left after cleaning: the file holds only web-page chrome")
+        raw = read_raw(Path(raw_dir) / f"{doc_id}.txt")
     except CorpusError as exc:
-        out.errors.append(str(exc))
-        return out
-    found = find_inconsistencies(doc_id, plan.text, str(meta.get("published_date") or ""),
-                                 int(meta["plan_start_year"]), plan.page_date)
-    out.document = document_row(plan, found)
-    out.cleaning = [(doc_id, h.rule_id, h.kind, h.count, h.removed_chars, h.example, h.reason) for h in plan.hits]
-    out.findings = [(f.doc_id, f.code, f.message) for f in found]
-    out.offsets = [(doc_id, *run) for run in plan.offset_runs()]
-    out.text = plan.text
-    where = f"{Path(raw_dir).name}/{doc_id}.txt"
-    out.errors += [f"{where}: {note}" for note in plan.structure_notes]
-    if plan.units.empty:
-        out.errors.append(f"{where}: no units found (empty after cleaning)")
-        return out
-    units = plan.units.copy()
-    units.insert(0, "doc_id", doc_id)
-    out.units = units
-    out.tasks = plan_tasks(plan)
-    out.targets = plan_targets(plan, out.tasks)
-    return out
+        return DocResult(doc_id, errors=[str(exc)])
+    job = DocJob(doc_id, raw, dict(meta), f"{Path(raw_dir).name}/{doc_id}.txt", {})
+    return assemble(job, run_document(job).computed)[0]
 
 
 # --------------------------------------------------------------------------
-# corpus-wide tables
+# schedulers: the per-document jobs run here, in order of completion
+
+
+def _init_worker() -> None:
+    """One BLAS thread per worker process (jobs × BLAS threads would oversubscribe the cores)."""
+    try:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1)
+    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
+        pass
+
+
+def _warm_up(stages: set[str]) -> None:
+    """Load the rule files and models the needed stages use, once, before worker processes fork."""
+    from policylens.corpus import default_rules
+
+    default_rules()
+    if "units" in stages:
+        from policylens.structure import parse_plan
+
+        parse_plan("一、总体要求\n全面加强党的领导。\n")
+    if "tasks" in stages:
+        from policylens.taxonomy import default_coder
+
+        default_coder()
+    if "targets" in stages:
+        from policylens.targets import extract_targets
+
+        extract_targets("学前三年毛入园率达到95%。")
+
+
+def run_local(jobs: Iterable[DocJob], n_jobs: int) -> Iterator[DocOutput]:
+    """Run the jobs in this process (``n_jobs`` <= 1) or in a pool of ``n_jobs`` processes."""
+    jobs = list(jobs)
+    if n_jobs <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            yield run_document(job)
+        return
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(max_workers=n_jobs, mp_context=context, initializer=_init_worker) as pool:
+        pending: set = set()
+        queue = iter(jobs)
+        window = 4 * n_jobs  # bounded: texts are sent as workers free up, not all at once
+        for job in queue:
+            pending.add(pool.submit(run_document, job))
+            if len(pending) >= window:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                yield from (f.result() for f in done)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            yield from (f.result() for f in done)
+
+
+def run_dask(jobs: Iterable[DocJob], n_jobs: int, address: str | None = None,
+             processes: bool = True) -> Iterator[DocOutput]:
+    """Run the jobs as ``dask.distributed`` futures: on the cluster at ``address``, else on a LocalCluster.
+
+    The LocalCluster is bound to 127.0.0.1, has no dashboard, and is started and
+    stopped here (``processes=False``: threads in this process, no sockets).
+    """
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    jobs = list(jobs)
+    if not jobs:
+        return
+    cluster = None
+    if address:
+        client = Client(address, timeout="30s")
+    else:
+        if processes:  # worker processes talking TCP on loopback only
+            kwargs = {"n_workers": max(n_jobs, 1), "threads_per_worker": 1, "host": "127.0.0.1"}
+        else:  # threads of this process over the in-process transport
+            kwargs = {"n_workers": 1, "threads_per_worker": max(n_jobs, 1)}
+        cluster = LocalCluster(processes=processes, dashboard_address=None, silence_logs=50, **kwargs)
+        client = Client(cluster)
+    try:
+        futures = client.map(run_document, jobs, key=[f"policylens-{j.keys['clean']}-{j.doc_id}" for j in jobs])
+        for future in as_completed(futures):
+            yield future.result()
+            future.release()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+# --------------------------------------------------------------------------
+# corpus-wide stages
 
 
 def _concat(frames: list[pd.DataFrame | None], columns: list[str]) -> pd.DataFrame:
@@ -170,66 +345,303 @@ def corpus_tables(results: list[DocResult]) -> dict[str, pd.DataFrame]:
     }
 
 
+class TopicsSkipped(Exception):
+    """The corpus is too small for a topic model (the message says why)."""
+
+
+def _blas_one_thread():
+    """BLAS pinned to one thread (faster for these small NMF fits on a busy machine, and the same bits anywhere)."""
+    try:
+        from threadpoolctl import threadpool_limits
+
+        return threadpool_limits(1, user_api="blas")
+    except ImportError:  # pragma: no cover
+        from contextlib import nullcontext
+
+        return nullcontext()
+
+
 def build_topics(tasks: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """``topics.csv``, ``topic_selection.csv``, ``topic_summary.csv``, ``task_topics.csv`` and ``keyness.csv``.
+    """``topics.csv``, ``topic_selection.csv``, ``topic_summary.csv`` and ``task_topics.csv`` from the tasks.
 
-    The task texts are tokenized once (the topic model, its stability refits and keyness share the
-    tokens). Raises :class:`policylens.topics.TooFewTasksError` when the corpus is too small for topics.
+    Raises :class:`TopicsSkipped` when the tasks are too few to fit a topic model.
     """
-    from policylens.tokens import unit_tokens
-    from policylens.topics import TopicModel, keyness
+    from policylens import topics
 
+    if tasks.empty:
+        raise TopicsSkipped("no task or safeguard units to fit topics on")
+    too_few = tuple(t for t in (getattr(topics, "TooFewTasksError", None),) if t) or (ValueError,)
     units = tasks.assign(text=tasks["body"])
-    model = TopicModel(random_state=config.SEED)
-    task_topics = model.fit_transform(units)
+    model = topics.TopicModel(random_state=config.SEED)
+    with _blas_one_thread():
+        try:
+            task_topics = model.fit_transform(units)
+        except too_few as exc:
+            raise TopicsSkipped(f"{len(tasks)} task unit(s) are too few for a topic model ({exc})") from exc
     fitted = model._fit_units(task_topics).index
     stability = model.unit_stability_.set_index(fitted)
     task_topics["landing"] = stability["landing"].reindex(task_topics.index)
     task_topics["flagged"] = stability["flagged"].reindex(task_topics.index).fillna(False).astype(bool)
-    tokens = [unit_tokens(h, t) for h, t in zip(units["heading"], units["text"])]
     return {
         "topics.csv": model.topics_,
         "topic_selection.csv": model.selection_,
         "topic_summary.csv": model.topic_summary_,
         "task_topics.csv": task_topics[list(TASK_TOPIC_COLUMNS)],
-        "keyness.csv": keyness(units, by="doc_id", tokens=tokens),
     }
 
 
-def build(out: Path | None = None, raw_dir: Path | None = None, progress: bool = True) -> list[str]:
-    """Run every stage into ``out`` (default ``data/processed``); return the error messages."""
+def build_keyness(tasks: pd.DataFrame) -> pd.DataFrame:
+    """``keyness.csv``: distinctive terms of each plan against the rest (needs two plans with tasks)."""
+    from policylens.tokens import unit_tokens
+    from policylens.topics import keyness
+
+    if tasks["doc_id"].nunique() < 2:
+        raise TopicsSkipped("keyness compares a plan with the others: it needs at least two plans with tasks")
+    units = tasks.assign(text=tasks["body"])
+    tokens = [unit_tokens(h, t) for h, t in zip(units["heading"], units["text"])]  # memoised: shared with topics
+    return keyness(units, by="doc_id", tokens=tokens)
+
+
+def _empty_table(name: str) -> pd.DataFrame:
+    """A header-only table (for a stage that was skipped), columns from the schema."""
+    from policylens.schema import tables
+
+    return pd.DataFrame(columns=list(tables()[name][1]))
+
+
+# --------------------------------------------------------------------------
+# provenance
+
+
+def provenance(documents: pd.DataFrame, manifest: Path, notes: dict[str, str]) -> str:
+    """``provenance.json``: what the set was built from — rule files and lexicons (hashes, versions), no timestamps."""
+    import json
+    import re
+
+    from policylens import __version__
+
+    files = {}
+    for path in sorted(p for p in config.PACKAGE_DATA.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        head = path.read_bytes()[:2048].decode("utf-8", errors="replace")
+        version = re.search(r"(?m)^#?\s*version:\s*['\"]?([^\s'\"#]+)", head)
+        entry = {"sha256": file_hash(path)}
+        if version:
+            entry["version"] = version.group(1)
+        files[path.relative_to(config.PACKAGE_DATA).as_posix()] = entry
+    record = {
+        "generator": f"policylens {__version__} (policylens build)",
+        "data_files": files,
+        "libraries": {k: v for k, v in library_versions() if k != "python"},
+        "manifest_sha256": file_hash(manifest) if manifest.is_file() else "",
+        "documents": {str(d): str(s) for d, s in zip(documents["doc_id"], documents["sha256"])},
+        "stages": notes,
+    }
+    return json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+# --------------------------------------------------------------------------
+# the build
+
+
+@dataclass
+class BuildReport:
+    """What a build did: errors, notes (skipped stages), counts, seconds per stage, peak memory, cache hits."""
+
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    computed: dict[str, int] = field(default_factory=dict)
+    hits: dict[str, int] = field(default_factory=dict)
+    wall: dict[str, float] = field(default_factory=dict)
+    peak_mib: dict[str, float] = field(default_factory=dict)
+    replaced: bool = False
+
+    def summary(self) -> str:
+        """The summary table printed at the end of ``policylens build``."""
+        lines = ["", "build summary 构建摘要",
+                 "  " + "  ".join(f"{k} {v}" for k, v in self.counts.items()),
+                 f"  {'stage':<10}{'computed':>9}{'cached':>8}{'seconds':>9}"]
+        for stage in (*DOC_STAGES, *CORPUS_STAGES):
+            lines.append(f"  {stage:<10}{self.computed.get(stage, 0):>9}{self.hits.get(stage, 0):>8}"
+                         f"{self.seconds.get(stage, 0.0):>9.2f}")
+        lines.append("  wall: " + ", ".join(f"{k} {v:.2f} s" for k, v in self.wall.items()))
+        lines.append("  peak memory: " + ", ".join(f"{k} {v:.0f} MiB" for k, v in self.peak_mib.items()))
+        lines += [f"  note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+
+def _peak_mib() -> dict[str, float]:
+    import resource
+
+    scale = 1 / 1024 if sys.platform != "darwin" else 1 / 1024 / 1024
+    out = {"this process": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale}
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * scale
+    if children:
+        out["largest worker"] = children
+    return out
+
+
+def _jobs(meta: pd.DataFrame, raw_dir: Path, cache: Cache, report: BuildReport) -> Iterator[DocJob]:
+    """Read each document (one error line when unreadable), key its stages, and look its results up."""
+    from policylens.corpus import read_raw
+
+    for row in meta.to_dict("records"):
+        doc_id = str(row["doc_id"])
+        try:
+            raw = read_raw(raw_dir / f"{doc_id}.txt")
+        except CorpusError as exc:
+            report.errors.append(str(exc))
+            continue
+        where = f"{raw_dir.name}/{doc_id}.txt"
+        keys = {"clean": cache.key("clean", digest(raw.text.encode("utf-8")), raw.encoding, str(raw.path), row)}
+        keys["units"] = cache.key("units", keys["clean"])
+        keys["tasks"] = cache.key("tasks", keys["units"])
+        keys["targets"] = cache.key("targets", keys["units"], keys["tasks"])
+        cached = {}
+        for stage in DOC_STAGES:
+            payload = cache.get(stage, keys[stage])
+            if payload is not MISSING:
+                cached[stage] = payload
+        yield DocJob(doc_id, raw, row, where, keys, cached)
+
+
+def _complete(job: DocJob) -> bool:
+    cleaned = job.cached.get("clean")
+    if cleaned is None:
+        return False
+    if "error" in cleaned:
+        return True
+    units = job.cached.get("units")
+    return units is not None and (units[0].empty or all(s in job.cached for s in ("tasks", "targets")))
+
+
+def run_build(out: Path | None = None, raw_dir: Path | None = None, *, progress: bool = True,
+              jobs: int | None = None, strict: bool = False, scheduler: str = "local", address: str | None = None,
+              cache: Cache | None = None, use_cache: bool = True, dask_processes: bool = True) -> BuildReport:
+    """Build every table into ``out`` (default ``data/processed``) atomically; return the :class:`BuildReport`."""
     from policylens.corpus import read_manifest
 
+    t_start = time.perf_counter()
     out = Path(out or config.DATA_PROCESSED)
     raw_dir = Path(raw_dir or config.DATA_RAW)
-    out.mkdir(parents=True, exist_ok=True)
+    cache = cache or Cache(enabled=use_cache)
+    n_jobs = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
+    report = BuildReport()
     manifest_errors: list[CorpusError] = []
     meta = read_manifest(raw_dir / "manifest.csv", raw_dir, errors=manifest_errors)
-    rows = meta.to_dict("records")
-    if progress:
-        from tqdm.auto import tqdm
+    report.errors += [str(e) for e in manifest_errors]
 
-        rows = tqdm(rows, desc="documents 文档", unit="doc")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        results = [process_document(row, raw_dir) for row in rows]
-    errors = [str(e) for e in manifest_errors] + [e for r in results for e in r.errors]
-    tables = corpus_tables(results)
-    for name, table in tables.items():
-        write_csv(table, out / name)
-    kept = {r.doc_id for r in results if r.document is not None}
-    for r in results:
-        if r.document is not None:
-            write_bytes_atomic(r.text.encode("utf-8") + b"\n", out / "clean" / f"{r.doc_id}.txt")
-    for stale in (out / "clean").glob("*.txt"):  # a document dropped from the manifest leaves no old text behind
-        if stale.stem not in kept:
-            stale.unlink()
-    if progress:
-        print("topics: fitting and choosing the number of topics 主题模型 …", file=sys.stderr)
-    for name, table in build_topics(tables["tasks.csv"]).items():
-        write_csv(table, out / name)
-    write_bytes_atomic(markdown().encode("utf-8"), out / "SCHEMA.md")
-    return errors
+    with staged_output(out) as staging:
+        # -- per-document stages -------------------------------------------------
+        t0 = time.perf_counter()
+        all_jobs = list(_jobs(meta, raw_dir, cache, report))
+        todo = [j for j in all_jobs if not _complete(j)]
+        needed = {s for j in todo for s in DOC_STAGES if s not in j.cached}
+        if todo and scheduler == "local" and n_jobs > 1 and len(todo) > 1:
+            _warm_up(needed)
+        by_id = {j.doc_id: j for j in all_jobs}
+        outputs: Iterable[DocOutput]
+        if scheduler == "dask":
+            outputs = run_dask(todo, n_jobs, address, processes=dask_processes)
+        else:
+            outputs = run_local(todo, n_jobs)
+        bar = None
+        if progress and todo:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=len(todo), desc="documents: clean·units·tasks·targets 文档", unit="doc",
+                       file=sys.stderr)
+        for output in outputs:
+            job = by_id[output.doc_id]
+            for stage, payload in output.computed.items():
+                cache.put(stage, job.keys[stage], payload)
+                job.cached[stage] = payload
+                report.computed[stage] = report.computed.get(stage, 0) + 1
+                report.seconds[stage] = report.seconds.get(stage, 0.0) + output.seconds[stage]
+            if bar is not None:
+                bar.update(1)
+        if bar is not None:
+            bar.close()
+        results = []
+        for job in all_jobs:
+            result, text = assemble(job, job.cached)
+            report.errors += result.errors
+            if result.document is not None:
+                write_bytes_atomic(text.encode("utf-8") + b"\n", staging / "clean" / f"{job.doc_id}.txt")
+            results.append(result)
+        for stage in DOC_STAGES:
+            report.hits[stage] = sum(1 for j in all_jobs if stage in j.cached) - report.computed.get(stage, 0)
+        report.wall["documents"] = time.perf_counter() - t0
+        if strict and report.errors:
+            raise BuildFailed(f"{len(report.errors)} error(s) and --strict: data/processed left as it was")
+
+        # -- corpus tables ---------------------------------------------------------
+        tables = corpus_tables(results)
+        tasks = tables["tasks.csv"]
+        task_keys = sorted((j.doc_id, j.keys["tasks"]) for j in all_jobs if "tasks" in j.cached)
+        notes: dict[str, str] = {}
+        for stage, compute, names in (("topics", build_topics, TOPIC_TABLES), ("keyness", build_keyness,
+                                                                              ("keyness.csv",))):
+            t0 = time.perf_counter()
+            key = cache.key(stage, task_keys)
+            payload = cache.get(stage, key)
+            if payload is MISSING:
+                if progress:
+                    print(f"{stage} 主题模型 …" if stage == "topics" else f"{stage} 关键词 …", file=sys.stderr)
+                try:
+                    payload = compute(tasks)
+                except TopicsSkipped as exc:
+                    payload = {"skipped": str(exc)}
+                cache.put(stage, key, payload)
+                report.computed[stage] = 1
+                report.seconds[stage] = time.perf_counter() - t0
+            else:
+                report.hits[stage] = 1
+            if isinstance(payload, pd.DataFrame):
+                payload = {"keyness.csv": payload}
+            if "skipped" in payload:
+                notes[stage] = f"skipped: {payload['skipped']}"
+                report.notes.append(f"{stage} skipped: {payload['skipped']} (its tables are written empty)")
+                payload = {name: _empty_table(name) for name in names}
+            else:
+                notes[stage] = "built"
+            tables.update(payload)
+            report.wall[stage] = time.perf_counter() - t0
+
+        # -- write the set -----------------------------------------------------------
+        t0 = time.perf_counter()
+        for name in sorted(tables):
+            write_csv(tables[name], staging / name)
+        schema_key = cache.key("schema")
+        schema_md = cache.get("schema", schema_key)
+        if schema_md is MISSING:
+            from policylens.schema import markdown
+
+            schema_md = markdown()
+            cache.put("schema", schema_key, schema_md)
+        write_bytes_atomic(schema_md.encode("utf-8"), staging / "SCHEMA.md")
+        write_bytes_atomic(provenance(tables["documents.csv"], raw_dir / "manifest.csv", notes).encode("utf-8"),
+                           staging / PROVENANCE)
+        report.wall["write"] = time.perf_counter() - t0
+    report.replaced = True
+    report.counts = {"documents": len(tables["documents.csv"]), "units": len(tables["units.csv"]),
+                     "tasks": len(tables["tasks.csv"]), "targets": len(tables["targets.csv"])}
+    report.wall["total"] = time.perf_counter() - t_start
+    report.peak_mib = _peak_mib()
+    return report
+
+
+class BuildFailed(Exception):
+    """The build stopped before replacing the outputs (the previous set is left whole)."""
+
+
+def build(out: Path | None = None, raw_dir: Path | None = None, progress: bool = True, **options: Any) -> list[str]:
+    """Run every stage into ``out`` (default ``data/processed``); return the error messages.
+
+    ``options`` are those of :func:`run_build` (``jobs``, ``scheduler``, ``address``, ``use_cache``…).
+    """
+    return run_build(out, raw_dir, progress=progress, **options).errors
 
 
 def main(argv: list[str] | None = None) -> int:

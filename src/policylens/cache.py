@@ -21,11 +21,12 @@ Delete the folder (or build with ``--no-cache``) to start afresh.
 """
 from __future__ import annotations
 
-import ast
+import functools
 import hashlib
 import json
 import os
 import pickle
+import re
 import sys
 import tempfile
 from collections import Counter
@@ -77,32 +78,36 @@ def _module_files(name: str) -> list[Path]:
     return [path] if path.exists() else []
 
 
+_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#]*)|import[ \t]+([^\n#]+))",
+                     re.MULTILINE)
+
+
 def _imports(path: Path) -> set[str]:
     """policylens modules imported anywhere in ``path`` (module level or inside functions)."""
     package = ".".join(path.relative_to(config.PACKAGE_DIR.parent).parent.parts)
     try:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-    except (OSError, SyntaxError, ValueError):
+        source = path.read_text(encoding="utf-8")
+    except (OSError, ValueError):
         return set()
     found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found.update(a.name for a in node.names if a.name.startswith("policylens."))
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:  # relative import: `from .rules import x` inside policylens/targets/
-                parts = package.split(".")
-                parts = parts[: len(parts) - node.level + 1]
-                base = ".".join(parts + ([node.module] if node.module else []))
-            else:
-                base = node.module or ""
-            if not base.startswith("policylens"):
-                continue
-            found.add(base)
-            found.update(f"{base}.{a.name}" for a in node.names)  # `from policylens import corpus`
+    for m in _IMPORT.finditer(source):
+        if m.group(3):  # import policylens.x, policylens.y as z
+            found.update(n.split()[0] for n in m.group(3).split(",") if n.strip().startswith("policylens."))
+            continue
+        base, names = m.group(1), [n.split()[0] for n in m.group(2).strip("() \t\n").split(",") if n.split()]
+        if base.startswith("."):  # relative import: `from .rules import x` inside policylens/targets/
+            level = len(base) - len(base.lstrip("."))
+            parts = package.split(".")
+            parts = parts[: len(parts) - level + 1]
+            base = ".".join(parts + ([base.lstrip(".")] if base.lstrip(".") else []))
+        if not base.startswith("policylens"):
+            continue
+        found.add(base)
+        found.update(f"{base}.{name}" for name in names)  # `from policylens import corpus`
     return {m for m in found if m != "policylens" and _module_files(m)}
 
 
-@lru_cache(maxsize=None)
+@functools.cache
 def module_closure(roots: tuple[str, ...]) -> tuple[Path, ...]:
     """Every source file the root modules import, transitively."""
     seen: set[str] = set()
@@ -123,7 +128,7 @@ def _data_files() -> list[Path]:
     return sorted(p for p in config.PACKAGE_DATA.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
 
 
-@lru_cache(maxsize=None)
+@functools.cache
 def _file_hash(path: Path, mtime_ns: int, size: int) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -152,27 +157,37 @@ def library_versions() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(_library_versions().items()))
 
 
-def stage_files(stage: str) -> dict[str, list[Path]]:
+def _sources() -> dict[Path, str]:
+    return {p: p.read_text(encoding="utf-8", errors="replace") for p in sorted(config.PACKAGE_DIR.rglob("*.py"))
+            if "data" not in p.relative_to(config.PACKAGE_DIR).parts}
+
+
+def stage_files(stage: str, sources: dict[Path, str] | None = None) -> dict[str, list[Path]]:
     """The code and data files a stage's results depend on."""
+    every = sources if sources is not None else _sources()
     code = set(module_closure(STAGE_MODULES[stage]))
-    sources = {p: p.read_text(encoding="utf-8", errors="replace") for p in code}
+    mine = [every.get(p, "") for p in code]
     for glue in GLUE:  # hashed, but their mentions of data files do not count
         code.update(_module_files(glue))
-    data_files = _data_files()
-    every = {p: p.read_text(encoding="utf-8", errors="replace")
-             for p in config.PACKAGE_DIR.rglob("*.py") if "data" not in p.relative_to(config.PACKAGE_DIR).parts}
-    data = []
-    for f in data_files:
-        mentioned_here = any(f.name in s for s in sources.values())
-        mentioned_anywhere = any(f.name in s for s in every.values())
-        if mentioned_here or not mentioned_anywhere:
-            data.append(f)
+    data = [f for f in _data_files()
+            if any(f.name in s for s in mine) or not any(f.name in s for s in every.values())]
     return {"code": sorted(code), "data": data}
 
 
-def stage_fingerprint(stage: str) -> str:
+def _package_signature() -> str:
+    """Hash of the path, size and modification time of every file of the package (cheap: no reads)."""
+    stats = []
+    for path in sorted(config.PACKAGE_DIR.rglob("*")):
+        if "__pycache__" in path.parts or not path.is_file():
+            continue
+        st = path.stat()
+        stats.append((path.relative_to(config.PACKAGE_DIR).as_posix(), st.st_size, st.st_mtime_ns))
+    return digest(FORMAT, stats, library_versions())
+
+
+def stage_fingerprint(stage: str, sources: dict[Path, str] | None = None) -> str:
     """Hash of a stage's code, data files and library versions (the part of its key that is not input)."""
-    files = stage_files(stage)
+    files = stage_files(stage, sources)
     rel = [(str(p.relative_to(config.PACKAGE_DIR)), file_hash(p)) for p in files["code"] + files["data"]]
     return digest(FORMAT, stage, rel, library_versions())
 
@@ -188,10 +203,38 @@ class Cache:
         self._fingerprints: dict[str, str] = {}
 
     def fingerprint(self, stage: str) -> str:
-        """:func:`stage_fingerprint`, computed once per build."""
+        """:func:`stage_fingerprint`, computed once per build.
+
+        Reading the imports of every module takes a while, so the fingerprints are
+        also kept on disk under a signature of the package files' sizes and
+        modification times: any touched file means computing them afresh.
+        """
         if stage not in self._fingerprints:
-            self._fingerprints[stage] = stage_fingerprint(stage)
+            memo = self.root / "fingerprints" / f"{_package_signature()}.json"
+            if not self._fingerprints and self.enabled:
+                try:
+                    self._fingerprints = json.loads(memo.read_text(encoding="utf-8"))
+                except (OSError, ValueError):
+                    self._fingerprints = {}
+            if stage not in self._fingerprints:
+                sources = _sources()
+                self._fingerprints.update({s: stage_fingerprint(s, sources) for s in STAGE_MODULES})
+                if self.enabled:
+                    self._store(memo, json.dumps(self._fingerprints, sort_keys=True).encode("utf-8"))
         return self._fingerprints[stage]
+
+    def _store(self, path: Path, data: bytes) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                os.replace(tmp, path)
+            finally:
+                Path(tmp).unlink(missing_ok=True)
+        except OSError:
+            return
 
     def key(self, stage: str, *inputs: Any) -> str:
         """The key of a stage's result for these inputs."""
@@ -220,17 +263,6 @@ class Cache:
 
     def put(self, stage: str, key: str, payload: Any) -> None:
         """Store a result atomically (a failure to store is not an error: the cache is an optimization)."""
-        if not self.enabled:
-            return
-        path = self._path(stage, key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    pickle.dump((FORMAT, stage, key, payload), fh, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(tmp, path)
-            finally:
-                Path(tmp).unlink(missing_ok=True)
-        except OSError:
-            return
+        if self.enabled:
+            data = pickle.dumps((FORMAT, stage, key, payload), protocol=pickle.HIGHEST_PROTOCOL)
+            self._store(self._path(stage, key), data)

@@ -77,15 +77,19 @@ def _add_targets(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from policylens.build import build
-
-    errors = build(args.out, args.raw, progress=not args.quiet)
-    for message in errors:
-        print(f"policylens: error: {message}", file=sys.stderr)
     from policylens import config
+    from policylens.build import run_build
+    from policylens.cache import Cache
 
-    print(f"built {_shown(Path(args.out or config.DATA_PROCESSED))} ({len(errors)} error(s))")
-    return 1 if errors else 0
+    cache = Cache(args.cache_dir, enabled=not args.no_cache)
+    report = run_build(args.out, args.raw, progress=not args.quiet, jobs=args.jobs, strict=args.strict,
+                       scheduler=args.scheduler, address=args.address, cache=cache)
+    for message in report.errors:
+        print(f"policylens: error: {message}", file=sys.stderr)
+    if not args.quiet:
+        print(report.summary(), file=sys.stderr)
+    print(f"built {_shown(Path(args.out or config.DATA_PROCESSED))} ({len(report.errors)} error(s))")
+    return 1 if report.errors else 0
 
 
 def _shown(path: Path) -> str:
@@ -96,12 +100,31 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
 def _add_build(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("build", help="rebuild data/processed/ from data/raw/",
-                              description="Read every plan of the manifest, run every stage, write the tables.")
+                              description="Read every plan of the manifest, run every stage, and replace the "
+                                          "output folder as a whole when every stage succeeded.")
     p.add_argument("--raw", type=Path, default=None, help="raw folder with manifest.csv (default: data/raw)")
     p.add_argument("--out", type=Path, default=None, help="output folder (default: data/processed)")
-    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument("--jobs", "-j", type=_positive, default=None,
+                   help="worker processes for the per-document stages (default: the machine's cores)")
+    p.add_argument("--strict", action="store_true",
+                   help="any document error fails the build and leaves the outputs as they were")
+    p.add_argument("--scheduler", choices=("local", "dask"), default="local",
+                   help="local processes (default) or dask.distributed")
+    p.add_argument("--address", default=None,
+                   help="with --scheduler dask: the scheduler (tcp://host:8786); default: a LocalCluster on "
+                        "127.0.0.1 started and stopped by this command")
+    p.add_argument("--no-cache", action="store_true", help="recompute every stage (the cache is not read or written)")
+    p.add_argument("--cache-dir", type=Path, default=None, help="cache folder (default: .cache/build)")
+    p.add_argument("--quiet", action="store_true", help="no progress bars and no summary")
     p.set_defaults(func=_cmd_build)
 
 

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from policylens.corpus import CleanResult, RuleHit, clean, read_raw
+from policylens.corpus import CleanResult, RawText, RuleHit, clean, read_raw
 
 #: Columns of :attr:`Plan.sentences`.
 SENTENCE_COLUMNS: dict[str, str] = {
@@ -81,9 +81,17 @@ class Plan:
         ``doc_id`` defaults to the file name without its suffix. Raises
         :class:`policylens.corpus.CorpusError` (``file:line: reason``) for an unreadable file.
         """
-        raw = read_raw(path)
-        metadata.setdefault("doc_id", Path(path).stem)
+        return cls.from_raw(read_raw(path), **metadata)
+
+    @classmethod
+    def from_raw(cls, raw: RawText, **metadata: Any) -> Plan:
+        """Clean a decoded file (:func:`policylens.corpus.read_raw`'s result) and wrap it with ``metadata``."""
+        metadata.setdefault("doc_id", Path(raw.path).stem)
         return cls.from_clean_result(clean(raw.text), encoding=raw.encoding, path=raw.path, **metadata)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle the fields only: units, sentences and line starts are recomputed (or set) on demand."""
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_") and k != "sentences"}
 
     # -- views -------------------------------------------------------------
     @property
@@ -116,6 +124,10 @@ class Plan:
     def structure_notes(self) -> tuple[str, ...]:
         """Messages of the structure stage about this plan (e.g. 'no outline numbering found…')."""
         return self._units_and_notes[1]
+
+    def set_units(self, units: pd.DataFrame, notes: tuple[str, ...] = ()) -> None:
+        """Use units parsed earlier from this same text (e.g. the build's cache) instead of parsing again."""
+        self.__dict__["_units_and_notes"] = (units, tuple(notes))
 
     @cached_property
     def sentences(self) -> pd.DataFrame:
