@@ -96,14 +96,7 @@ def plan_targets(plan: Plan, tasks: pd.DataFrame) -> pd.DataFrame:
     from policylens.targets import TARGET_COLUMNS, extract_targets
 
     found = extract_targets(plan, plan_year_for(plan.meta))  # a Plan: review sections and unit paths from its units
-    units = plan.units.sort_values("start", kind="stable")
-    if "unit_path" not in found.columns:  # extract_targets on a bare string: find the unit by offset
-        starts, ends = units["start"].to_numpy(), units["end"].to_numpy()
-        pos = found["start"].to_numpy(dtype=np.int64)
-        i = np.searchsorted(starts, pos, side="right") - 1
-        inside = (i >= 0) & (pos < ends[np.clip(i, 0, None)]) if len(starts) else np.zeros(len(pos), bool)
-        paths = units["path"].to_numpy()
-        found.insert(0, "unit_path", [paths[j] if ok else "" for j, ok in zip(i, inside)])
+    units = plan.units
     kinds = dict(zip(units["path"], units["kind"]))
     domains = dict(zip(tasks["path"], tasks["domain"]))
     found = found.drop(columns=[c for c in ("unit_kind", "domain") if c in found.columns])
