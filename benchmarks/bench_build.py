@@ -53,7 +53,7 @@ def make_corpus(folder: Path, n_docs: int, seed: int = 0) -> int:
     rows, plans = _founding()
     parts = {doc_id: _raw_units(plan) for doc_id, plan in plans.items()}
     pool: dict[tuple[str, int], list[str]] = {}
-    for doc_id, (_, spans, _) in sorted(parts.items()):
+    for _doc_id, (_, spans, _) in sorted(parts.items()):
         for kind, level, text in spans:
             pool.setdefault((kind, level), []).append(text)
     folder.mkdir(parents=True, exist_ok=True)
