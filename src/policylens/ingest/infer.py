@@ -267,7 +267,9 @@ def infer_metadata(raw: str, clean: str, *, title_hint: str = "", date_hint: str
     place_status, place_why = "read", ""
     named = _places_in(body + " " + title)
     if named:
-        place = gazetteer()[max(named, key=lambda c: (named[c], len(gazetteer()[c].name)))]
+        # the most specific place: a county/district inside a named prefecture beats the prefecture
+        place = gazetteer()[max(named, key=lambda c: (named[c] + (c[:4] + "0" * 8 in named), c[4:6] != "00",
+                                                      len(gazetteer()[c].name), c))]
         place_why = f"names {place.name} in {'the issuing body' if place.name in body else 'the title'}"
     else:
         place = None
