@@ -3,8 +3,8 @@
 The corpus is a deterministic recombination of real units of the founding
 plans: plan ``i`` takes founding plan ``i mod 5`` as its template — its raw page
 header with the scraping damage, its outline, its closing lines — and replaces
-about half of its units by raw units of the same kind and depth from the other
-founding plans (seeded by ``i``), so outline forms, the density of tasks and
+about half of its units by raw units of the same kind and depth from founding
+plans of the same year or earlier (seeded by ``i``), so outline forms, the density of tasks and
 targets and the raw damage are those of real plans. The build runs cold (no
 cache) into a scratch folder; then the same raw texts are segmented by jieba
 with the policy dictionary alone (the floor of any jieba-based pipeline).
@@ -52,17 +52,22 @@ def make_corpus(folder: Path, n_docs: int, seed: int = 0) -> int:
     """Write ``n_docs`` synthetic plans and their manifest into ``folder``; return their raw characters."""
     rows, plans = _founding()
     parts = {doc_id: _raw_units(plan) for doc_id, plan in plans.items()}
-    pool: dict[tuple[str, int], list[str]] = {}
-    for _doc_id, (_, spans, _) in sorted(parts.items()):
+    year = {r["doc_id"]: int(r["plan_start_year"]) for r in rows}
+    pool: dict[tuple[str, int], list[tuple[int, str]]] = {}
+    for doc_id, (_, spans, _) in sorted(parts.items()):
         for kind, level, text in spans:
-            pool.setdefault((kind, level), []).append(text)
+            pool.setdefault((kind, level), []).append((year[doc_id], text))
     folder.mkdir(parents=True, exist_ok=True)
     out_rows, chars = [], 0
     for i in range(n_docs):
         template = rows[i % len(rows)]
         rng = random.Random(seed * 1_000_003 + i)
         header, spans, tail = parts[template["doc_id"]]
-        body = [rng.choice(pool[(k, lv)]) if rng.random() < 0.5 else text for k, lv, text in spans]
+        # a unit may come from a plan of the same year or earlier (a plan never quotes a later one)
+        earlier = {key: [t for y, t in entries if y <= int(template["plan_start_year"])]
+                   for key, entries in pool.items()}
+        body = [rng.choice(earlier[(k, lv)]) if rng.random() < 0.5 and earlier[(k, lv)] else text
+                for k, lv, text in spans]
         text = header + "".join(s if s.endswith("\n") else s + "\n" for s in body) + tail
         doc_id = f"synth-{i:05d}"
         data = text.encode("utf-8")

@@ -119,3 +119,43 @@ def test_a_missing_raw_folder_is_one_error_line(tmp_path, capsys):
     lines = err.strip().splitlines()
     assert code != 0 and len(lines) == 1 and lines[0].startswith("policylens: error: ")
     assert "manifest.csv" in lines[0] and "Traceback" not in err
+
+
+def test_build_twice_with_nothing_changed_runs_no_stage(tmp_path, monkeypatch, capsys):
+    import shutil
+
+    from policylens import build as build_module
+    from policylens.schema import tables
+
+    def fake_topics(tasks):
+        return {name: pd.DataFrame(columns=list(tables()[name][1])) for name in build_module.TOPIC_TABLES}
+
+    monkeypatch.setattr(build_module, "build_topics", fake_topics)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(config.DATA_RAW / "qingdao-2012.txt", raw)
+    lines = (config.DATA_RAW / "manifest.csv").read_text(encoding="utf-8").splitlines()
+    (raw / "manifest.csv").write_text("\n".join([lines[0], *[x for x in lines if x.startswith("qingdao-2012,")]])
+                                      + "\n", encoding="utf-8")
+    argv = ["build", "--raw", str(raw), "--out", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "cache")]
+    code, out, err = run(argv, capsys)
+    assert code == 0 and "built" in out and "nothing changed" not in err and "tasks" in err
+    before = (tmp_path / "out" / "tasks.csv").read_bytes()
+    code, out, err = run(argv, capsys)
+    assert code == 0 and "nothing changed since the last build" in err and "documents 1" in err
+    (tmp_path / "out" / "tasks.csv").write_text("edited by hand", encoding="utf-8")  # an output touched: rebuilt
+    code, out, err = run(argv, capsys)
+    assert code == 0 and "nothing changed" not in err
+    assert (tmp_path / "out" / "tasks.csv").read_bytes() == before
+    with open(raw / "manifest.csv", "a", encoding="utf-8") as fh:  # an input changed: rebuilt
+        fh.write("\n")
+    code, out, err = run(argv, capsys)
+    assert "nothing changed" not in err
+
+
+def test_build_options_are_checked(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["build", "--jobs", "0"])
+    assert exit_info.value.code == 2 and "at least 1" in capsys.readouterr().err

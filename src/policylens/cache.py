@@ -266,3 +266,60 @@ class Cache:
         if self.enabled:
             data = pickle.dumps((FORMAT, stage, key, payload), protocol=pickle.HIGHEST_PROTOCOL)
             self._store(self._path(stage, key), data)
+
+
+# --------------------------------------------------------------------------
+# "nothing changed": the whole build skipped without loading a library
+
+
+def _tree_state(folder: Path, hash_files: bool) -> list[tuple[str, str]]:
+    """Every entry under ``folder``: content hash (or size and time) of regular files, the kind of anything else."""
+    import stat
+
+    out: list[tuple[str, str]] = []
+    if not folder.is_dir():
+        return [("", "missing")]
+    for path in sorted(folder.rglob("*")):
+        try:
+            st = path.lstat()
+        except OSError:
+            out.append((path.relative_to(folder).as_posix(), "unreadable"))
+            continue
+        rel = path.relative_to(folder).as_posix()
+        if stat.S_ISREG(st.st_mode):
+            if hash_files:
+                try:
+                    out.append((rel, hashlib.sha256(path.read_bytes()).hexdigest()))
+                except OSError:
+                    out.append((rel, "unreadable"))
+            else:
+                out.append((rel, f"{st.st_size}:{st.st_mtime_ns}"))
+        elif not stat.S_ISDIR(st.st_mode):
+            out.append((rel, f"mode {stat.S_IFMT(st.st_mode)}"))  # never opened: FIFOs, sockets, links
+    return out
+
+
+def build_stamp(raw_dir: Path, out: Path, strict: bool = False) -> str:
+    """Hash of everything a build reads (raw folder contents, package files, libraries) and of its outputs."""
+    raw_dir, out = Path(raw_dir).resolve(), Path(out).resolve()
+    return digest(FORMAT, str(raw_dir), str(out), strict, _package_signature(), _tree_state(raw_dir, True),
+                  _tree_state(out, False))
+
+
+class LastBuild:
+    """The record of the last complete build of an output folder (kept in the cache folder)."""
+
+    def __init__(self, out: Path, root: Path | str | None = None):
+        root = Path(root) if root is not None else config.BUILD_CACHE
+        self.path = root / "last" / f"{digest(str(Path(out).resolve()))}.json"
+
+    def load(self) -> dict | None:
+        """The stored record, or None."""
+        try:
+            return json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def save(self, record: dict) -> None:
+        """Store the record (atomically; a failure is not an error)."""
+        Cache(self.path.parent.parent)._store(self.path, json.dumps(record, ensure_ascii=False).encode("utf-8"))

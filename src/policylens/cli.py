@@ -78,18 +78,38 @@ def _add_targets(subparsers: argparse._SubParsersAction) -> None:
 
 def _cmd_build(args: argparse.Namespace) -> int:
     from policylens import config
-    from policylens.build import run_build
-    from policylens.cache import Cache
+    from policylens.cache import LastBuild, build_stamp
 
-    cache = Cache(args.cache_dir, enabled=not args.no_cache)
-    report = run_build(args.out, args.raw, progress=not args.quiet, jobs=args.jobs, strict=args.strict,
-                       scheduler=args.scheduler, address=args.address, cache=cache)
-    for message in report.errors:
+    raw = Path(args.raw or config.DATA_RAW)
+    out = Path(args.out or config.DATA_PROCESSED)
+    last = LastBuild(out, args.cache_dir)
+    stamp = build_stamp(raw, out, args.strict) if not args.no_cache else ""
+    record = last.load() if stamp else None
+    if record and record.get("stamp") == stamp:  # nothing changed: no stage to run, no library to load
+        errors = record["errors"]
+        if not args.quiet:
+            print("\n".join(["", "build summary 构建摘要",
+                              "  " + "  ".join(f"{k} {v}" for k, v in record["counts"].items()),
+                              "  nothing changed since the last build (raw files, manifest, code, rule files and "
+                              "outputs as they were): no stage run",
+                              *(f"  note: {n}" for n in record["notes"])]), file=sys.stderr)
+    else:
+        from policylens.build import run_build
+        from policylens.cache import Cache
+
+        cache = Cache(args.cache_dir, enabled=not args.no_cache)
+        report = run_build(out, raw, progress=not args.quiet, jobs=args.jobs, strict=args.strict,
+                           scheduler=args.scheduler, address=args.address, cache=cache)
+        errors = report.errors
+        if not args.quiet:
+            print(report.summary(), file=sys.stderr)
+        if not args.no_cache:
+            last.save({"stamp": build_stamp(raw, out, args.strict), "errors": errors, "counts": report.counts,
+                       "notes": report.notes})
+    for message in errors:
         print(f"policylens: error: {message}", file=sys.stderr)
-    if not args.quiet:
-        print(report.summary(), file=sys.stderr)
-    print(f"built {_shown(Path(args.out or config.DATA_PROCESSED))} ({len(report.errors)} error(s))")
-    return 1 if report.errors else 0
+    print(f"built {_shown(out)} ({len(errors)} error(s))")
+    return 1 if errors else 0
 
 
 def _shown(path: Path) -> str:
@@ -181,24 +201,31 @@ def _add_notebooks(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cmd_notebooks)
 
 
-#: Registered subcommands, in help order.
-SUBCOMMANDS: list[SubcommandAdder] = [_add_build, _add_evaluate, _add_notebooks, _add_targets]
-SUBCOMMANDS += [add_add, add_check]  # policylens.ingest
+#: Registered subcommands, in help order: an adder, or ``(name, adder)`` for a subcommand whose parser is
+#: costly to build (it imports its stage), which is then built only when that subcommand runs or for ``--help``.
+SUBCOMMANDS: list[SubcommandAdder | tuple[str, SubcommandAdder]] = [
+    ("build", _add_build), ("evaluate", _add_evaluate), ("notebooks", _add_notebooks), ("targets", _add_targets)]
+SUBCOMMANDS += [("add", add_add), ("check", add_check)]  # policylens.ingest
 
 
-def register(add: SubcommandAdder) -> SubcommandAdder:
+def register(add: SubcommandAdder, name: str | None = None) -> SubcommandAdder:
     """Add a subcommand (usable as a decorator); it shows in ``policylens --help`` in registration order."""
-    if add not in SUBCOMMANDS:
-        SUBCOMMANDS.append(add)
+    entry = (name, add) if name else add
+    if entry not in SUBCOMMANDS:
+        SUBCOMMANDS.append(entry)
     return add
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every registered subcommand."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser with every registered subcommand (with ``command``: only the named ones it needs)."""
     parser = argparse.ArgumentParser(prog="policylens", description="Analyse Chinese city education plans.",
                                      epilog="--debug (anywhere): show tracebacks instead of one-line errors.")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for add in SUBCOMMANDS:
+    names = {entry[0] for entry in SUBCOMMANDS if isinstance(entry, tuple)}
+    for entry in SUBCOMMANDS:
+        name, add = entry if isinstance(entry, tuple) else (None, entry)
+        if command in names and name is not None and name != command:
+            continue
         add(subparsers)
     return parser
 
@@ -241,7 +268,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv or os.environ.get("POLICYLENS_DEBUG") == "1"
     argv = [a for a in argv if a != "--debug"]
-    parser = build_parser()
+    command = next((a for a in argv if not a.startswith("-")), None)
+    parser = build_parser(command)
     try:
         args = parser.parse_args(argv)
         if not getattr(args, "func", None):
