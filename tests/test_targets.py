@@ -58,8 +58,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policylens.targets import (
+    QUANTITY_COLUMNS,
     TARGET_COLUMNS,
     cn_number,
+    extract_quantities,
     extract_targets,
     indicator_id_for,
     load_indicators,
@@ -331,6 +333,7 @@ def test_data_files_are_consistent():
 # --------------------------------------------------------------------------- robustness
 def _consistent(text: str, frame: pd.DataFrame) -> None:
     assert list(frame.columns) == list(TARGET_COLUMNS)
+    assert set(frame["status"]) <= {"target"}
     for r in frame.itertuples():
         assert 0 <= r.start <= r.end <= len(text)
         assert text[r.start:r.end] == r.quote
@@ -381,7 +384,7 @@ def test_gold_evaluation_meets_thresholds():
 
 
 # --------------------------------------------------------------------------- external set
-@pytest.mark.parametrize("name", ["external", "blind", "plans"])
+@pytest.mark.parametrize("name", ["external", "blind", "plans", "registers"])
 def test_synthetic_set_meets_threshold(name):
     """The external, blind and whole-plan sets each reach their F1 and field-accuracy thresholds."""
     from policylens.evaluate import targets as evaluation
@@ -629,3 +632,178 @@ def test_cumulative_total_after_a_future_cue_earlier_in_the_sentence():
     assert values("到2027年,毛入园率达到99%;累计新增市级以上名师名校长200名。") == [
         (99.0, "%", ">="), (200.0, "名", "=")]
     assert extract_targets("2020年以来累计投入12亿元;累计新建学校30所。").empty
+
+
+# --------------------------------------------------------------------------- issue 11: notation
+@pytest.mark.parametrize("text, value, unit, comparator", [
+    ("到2025年新建幼儿园一百一十五所", 115, "所", "="),          # 一‹multiplier›一 is a number, not a slogan
+    ("全年培训骨干教师一千一百名", 1100, "名", "="),
+    ("公办园在园幼儿占比达到八成", 80, "%", ">="),               # 成 is a tenth
+    ("小学辍学率控制在百分之零点五以内", 0.5, "%", "<="),         # 零点 …
+    ("近视率每年降低零点八个百分点", 0.8, "百分点", "="),
+    ("高中阶段教育毛入学率大于等于95%", 95, "%", ">="),
+    ("城区小学班额小于等于45人", 45, "人", "<="),
+    ("每个教学班学生最多45人", 45, "人", "<="),
+    ("每年新建普惠性幼儿园二十所或者以上", 20, "所", ">="),
+    ("每年培训乡村校长三百名或者更多", 300, "名", ">="),
+    ("投入改造资金2,350.5万元", 23_505_000, "元", "="),
+    ("对每名寄宿生补助￥500", 500, "元", "="),
+    ("为每名学生每天补助营养餐8人民币", 8, "元", "="),
+    ("骨干教师占专任教师的三分之一以上", 33.33, "%", ">="),
+    ("新建教学楼建筑面积3.2万㎡", 32_000, "平方米", "="),
+    ("初中年辍学率控制在3‰以内", 3, "‰", "<="),
+])
+def test_notation_of_issue_11(text, value, unit, comparator):
+    rec = one(text)
+    assert (rec["value"], rec["unit"], rec["comparator"]) == (pytest.approx(value), unit, comparator)
+
+
+def test_between_is_one_range_and_shared_value_lists_give_one_record_per_indicator():
+    rec = one("小学生均公用经费保持在800元与1000元之间")
+    assert (rec["value_low"], rec["value_high"], rec["comparator"]) == (800, 1000, "range")
+    assert len(extract_targets("新建小学5所与初中3所")) == 2           # 与 without 之间: two counts
+    frame = extract_targets("小学、初中适龄儿童入学率均达到100%")
+    assert list(frame["indicator"]) == ["小学适龄儿童入学率", "初中适龄儿童入学率"]
+    assert len(extract_targets("全市建成优质均衡县(市、区)5个")) == 1   # 均衡 is no 均
+    frame = extract_targets("小学、初中、高中教师培训学时分别不少于72、90、120学时")
+    assert list(frame["value"]) == [72, 90, 120] and set(frame["unit"]) == {"学时"}
+
+
+def test_approx_flag_keeps_the_comparator():
+    rows = {r.quote: (r.comparator, r.approx) for r in extract_targets(
+        "初中毕业率达96%左右,总投资近2亿元,新增学位2000余个,培训教师1万多人次,新建学校5所。").itertuples()}
+    assert rows["初中毕业率达96%左右"] == (">=", True)
+    assert [v for k, v in rows.items() if "2亿" in k] == [("=", True)]
+    assert [v for k, v in rows.items() if "2000余个" in k] == [(">", True)]
+    assert [v for k, v in rows.items() if "5所" in k] == [("=", False)]
+
+
+@pytest.mark.parametrize("text", [
+    "经过短短三年多的努力,全市办学条件明显改善。", "这一做法已经延续了十几年。", "鼓励更多学生进入全省前5000名。",
+    "办好第五届中小学生运动会。", "关爱15周岁以下留守儿童。", "举办(繁体:辦)好人民满意的教育。", "落实“十百千万”人才培养工程。",
+])
+def test_spans_ranks_ages_and_annotations_are_not_quantities(text):
+    assert extract_quantities(text).empty
+
+
+# --------------------------------------------------------------------------- issue 11: status
+def test_quantities_carry_a_status_and_its_cue():
+    text = ("2023年,全市新建幼儿园12所。目前,全市共有幼儿园326所。预计2025年全区小学入学人数达到1.2万人。"
+            "2024年,计划新建幼儿园10所,学前教育毛入园率由90%提高到94%。")
+    frame = extract_quantities(text, 2024)
+    assert list(frame.columns) == list(QUANTITY_COLUMNS)
+    got = {(r.value, r.status, r.cue) for r in frame.itertuples()}
+    assert (12, "achieved", "2023年") in got
+    assert (326, "baseline", "共有") in got
+    assert (12_000, "forecast", "预计") in got
+    assert (10, "target", "") in got and (94, "target", "") in got
+    assert (90, "baseline", "由") in got
+    targets = extract_targets(text, 2024)
+    assert set(targets["value"]) == {10, 94} and set(targets["status"]) == {"target"}
+
+
+def test_reported_numbers_in_news_and_progress_registers_are_not_targets():
+    text = ("要点提出,今年将新建、改扩建中小学8所。据介绍,今年上半年已建成3所,项目开工率为96.5%,完成投资2180万元,"
+            "占计划的64.2%。辖区适龄儿童近6200人,现有学位5000个。")
+    assert list(extract_targets(text, 2024)["value"]) == [8]
+    status = dict(zip(extract_quantities(text, 2024)["value"], extract_quantities(text, 2024)["status"]))
+    assert status[3] == status[96.5] == status[21_800_000] == status[64.2] == "achieved"
+    assert status[6200] == status[5000] == "baseline"
+
+
+def test_earlier_five_year_plan_period_is_reviewed():
+    text = "“十三五”期间,全区新建学校21所。“十四五”期间,全区将新建学校15所。"
+    assert list(extract_targets(text)["value"]) == [15]
+
+
+class _PlanLike:
+    """A stand-in with the Plan interface (text, units, meta): extract_targets uses duck typing."""
+
+    def __init__(self, text: str, units: pd.DataFrame, meta: dict):
+        self.text, self.units, self.meta = text, units, meta
+
+
+def test_plan_input_reads_review_sections_from_units_and_gives_unit_paths():
+    text = "一、发展基础\n新建幼儿园12所。\n二、主要目标\n新建幼儿园10所。\n"
+    a, b = text.index("一"), text.index("二")
+    units = pd.DataFrame({"path": ["一", "二"], "kind": ["preamble", "goal"], "start": [a, b],
+                          "end": [b, len(text)], "heading": ["发展基础", "主要目标"]})
+    plan = _PlanLike(text, units, {"doc_type": "annual_plan", "plan_start_year": "2024"})
+    frame = extract_targets(plan)
+    assert list(frame.columns) == ["unit_path", *TARGET_COLUMNS]
+    assert list(frame["value"]) == [10] and list(frame["unit_path"]) == ["二"]
+    assert list(frame["target_year"]) == [2024]                  # from the plan's metadata
+    quantities = extract_quantities(plan)
+    assert list(quantities["status"]) == ["baseline", "target"] and list(quantities["unit_path"]) == ["一", "二"]
+
+
+def test_plan_input_with_a_real_plan():
+    from policylens import Plan
+
+    plan = Plan.from_text("一、工作回顾\n2023年全市新建幼儿园12所。\n二、工作目标\n全市新建幼儿园10所。\n",
+                          doc_type="annual_plan", plan_start_year="2024")
+    frame = extract_targets(plan)
+    assert list(frame["value"]) == [10] and list(frame["unit_path"]) == ["二"]
+
+
+def test_notation_suite_and_quantities_meet_thresholds():
+    from policylens.evaluate import targets as evaluation
+
+    notation = evaluation.evaluate_notation()
+    print(evaluation.report(notation, lists=False))
+    assert evaluation.acceptance("notation", notation)[0]
+    quantities = evaluation.evaluate_quantities()
+    assert evaluation.acceptance("quantities", quantities)[0]
+
+
+# --------------------------------------------------------------------------- issue 15: linear on any string
+_SPACES = [" ", "\t", "\u00a0", "\u1680", "\u2000", "\u2003", "\u2009", "\u200a", "\u200b", "\u202f",
+           "\u205f", "\u3000", "\ufeff", "\n", "\r\n", "\x0b", "\x0c", "\x85", "\u2028", "\u2029"]
+_FAMILIES = {
+    **{f"space U+{ord(c[0]):04X}": (lambda n, c=c: "(%)" + c * n + "达到5所") for c in _SPACES},
+    "digit run": lambda n: "9" * n + "所",
+    "digits and spaces": lambda n: "1 " * (n // 2) + "所",
+    "Chinese numerals": lambda n: "一二三四五六七八九十" * (n // 10) + "所",
+    "repeated markers": lambda n: "一、(一)1.①第一章\n" * (n // 13),
+    "nested brackets": lambda n: "(《“" * (n // 3) + "5所" + ")" * (n // 6),
+    "repeated targets": lambda n: "达到5%、" * (n // 5),
+    "thousands separators": lambda n: "1," * (n // 2) + "000元",
+}
+
+
+def _seconds(func, text: str, repeat: int) -> float:
+    import time
+
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        func(text)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+# extract_quantities runs every step extract_targets runs (and annotates the other statuses too):
+# every family for it, a sample for extract_targets.
+_CASES = [("quantities", f) for f in sorted(_FAMILIES)] + [
+    ("targets", f) for f in ("space U+3000", "digit run", "repeated markers", "nested brackets")]
+
+
+@pytest.mark.parametrize("which, family", _CASES)
+def test_linear_on_adversarial_inputs(which, family):
+    """Growth from 10k to 100k characters stays near 10x (a ratio, not an absolute time;
+    ``benchmarks/bench_targets.py`` measures 100k to 1M)."""
+    func = extract_quantities if which == "quantities" else extract_targets
+    make = _FAMILIES[family]
+    small, big = make(10_000), make(100_000)
+    _consistent(small, extract_targets(small))
+    ratio = _seconds(func, big, 1) / max(_seconds(func, small, 3), 1e-3)
+    assert ratio <= 25, f"{family}: 10x the input took {ratio:.1f}x the time"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_PIECES, max_size=80).map("".join))
+def test_quantities_never_raise(text):
+    frame = extract_quantities(text, 2020)
+    assert set(frame["status"]) <= {"target", "achieved", "baseline", "forecast"}
+    for r in frame.itertuples():
+        assert text[r.start:r.end] == r.quote

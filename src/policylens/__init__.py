@@ -24,6 +24,7 @@ _EXPORTS = {
     "parse_plan": "policylens.structure",
     "code_tasks": "policylens.taxonomy",
     "extract_targets": "policylens.targets",
+    "extract_quantities": "policylens.targets",
     "tokenize": "policylens.topics",
     "TopicModel": "policylens.topics",
 }

@@ -306,6 +306,67 @@ def evaluate_registers(extract: Callable[[str, int | None], pd.DataFrame] = extr
     return evaluate_external(extract, path=REGISTERS_SET)
 
 
+def evaluate_quantities(path: Any = None) -> dict[str, Any]:
+    """Every quantity of the registers set with its status (:func:`policylens.targets.extract_quantities`).
+
+    A predicted quantity matches an expected one when the quotes overlap and value, unit,
+    comparator AND status agree; ``status_accuracy`` is the share of overlap-and-field
+    matches whose status is right, ``by_status`` the P/R/F1 of each status.
+    """
+    from policylens.targets import extract_quantities
+
+    frame = pd.read_csv(path or REGISTERS_SET, dtype=str, keep_default_na=False, encoding="utf-8")
+    texts = dict(zip(frame["excerpt_id"], frame["text"]))
+    years = {k: (int(v) if v.strip() else None) for k, v in zip(frame["excerpt_id"], frame["plan_year"])}
+    gold = frame[frame["quote"] != ""].copy()
+    for col in ("value", "value_low", "value_high"):
+        gold[col] = pd.to_numeric(gold[col].replace("", None), errors="coerce")
+    counts: dict[str, list[int]] = {}
+    batch_of = dict(zip(frame["excerpt_id"], frame["batch"])) if "batch" in frame.columns else {}
+    batches: dict[str, list[int]] = {}
+    tp = n_pred = n_gold = field_pairs = status_right = 0
+    misses: list[tuple[str, dict[str, Any]]] = []
+    alarms: list[tuple[str, dict[str, Any]]] = []
+    for doc in sorted(texts):
+        text = texts[doc]
+        golds = gold[gold["excerpt_id"] == doc].to_dict(orient="records")
+        for g in golds:
+            g["start"] = text.find(g["quote"])
+            g["end"] = g["start"] + len(g["quote"])
+        preds = extract_quantities(text, years[doc]).to_dict(orient="records")
+
+        def fits(p: dict[str, Any], g: dict[str, Any]) -> bool:
+            return p["start"] < g["end"] and g["start"] < p["end"] and fields_agree(p, g)
+
+        loose = _max_matching(len(preds), {i: [j for j, g in enumerate(golds) if fits(p, g)]
+                                           for i, p in enumerate(preds)})
+        field_pairs += len(loose)
+        status_right += sum(preds[i]["status"] == golds[j]["status"] for i, j in loose.items())
+        full = _max_matching(len(preds), {i: [j for j, g in enumerate(golds) if fits(p, g) and p["status"] == g["status"]]
+                                          for i, p in enumerate(preds)})
+        tp += len(full)
+        n_pred += len(preds)
+        n_gold += len(golds)
+        b = batches.setdefault(f"batch {batch_of.get(doc, '')}", [0, 0, 0])
+        b[0], b[1], b[2] = b[0] + len(full), b[1] + len(preds), b[2] + len(golds)
+        for status in ("target", "achieved", "baseline", "forecast"):
+            c = counts.setdefault(status, [0, 0, 0])
+            c[0] += sum(1 for i in full if preds[i]["status"] == status)
+            c[1] += sum(1 for p in preds if p["status"] == status)
+            c[2] += sum(1 for g in golds if g["status"] == status)
+        misses += [(doc, g) for j, g in enumerate(golds) if j not in set(full.values())]
+        alarms += [(doc, p) for i, p in enumerate(preds) if i not in full]
+    rows = [{"doc_id": f"status {k}" if k in counts else k, "gold": v[2], "pred": v[1], "tp": v[0], **dict(zip(
+        ("precision", "recall", "f1"), _prf(v[0], v[1], v[2])))} for k, v in [*counts.items(), *sorted(batches.items())]]
+    p, r, f = _prf(tp, n_pred, n_gold)
+    rows.append({"doc_id": f"overall ({len(texts)} excerpts)", "gold": n_gold, "pred": n_pred, "tp": tp,
+                 "precision": p, "recall": r, "f1": f})
+    return {"source": f"registers set {REGISTERS_SET.name}: every quantity with its status (extract_quantities)",
+            "table": pd.DataFrame(rows), "precision": p, "recall": r, "f1": f,
+            "field_accuracy": status_right / field_pairs if field_pairs else 1.0, "overlap_matched": field_pairs,
+            "year_accuracy": float("nan"), "results": [], "quantity_misses": misses, "quantity_alarms": alarms}
+
+
 def load_plans(directory: Any = None) -> tuple[dict[str, str], dict[str, int | None], pd.DataFrame]:
     """The plans set: (file → normalized text, file → plan_year, expected records).
 
@@ -362,6 +423,15 @@ def report(figures: dict[str, Any], lists: bool = True) -> str:
     if "exact" in figures:
         lines.append(f"cases read exactly: {figures['exact']:.3f} ("
                      + ", ".join(f"{k} {v:.2f}" for k, v in figures["exact_by_class"].items()) + ")")
+    if "quantity_misses" in figures:
+        lines[-2] = (f"status right among quantities matched on quote, value, unit and comparator: "
+                     f"{figures['field_accuracy']:.3f} of {figures['overlap_matched']}")
+        lines.pop()
+        if lists:
+            for doc, g in figures["quantity_misses"]:
+                lines.append(f"  [{doc}] miss         {g['status']:<8} {_fmt(g)}")
+            for doc, p in figures["quantity_alarms"]:
+                lines.append(f"  [{doc}] false alarm  {p['status']:<8} {_fmt(p)}  (cue: {p['cue']})")
     if "indicator_id_accuracy" in figures:
         lines.append(f"indicator_id right among matched with a canonical expectation: "
                      f"{figures['indicator_id_accuracy']:.3f} of {figures['indicator_id_total']}")
@@ -385,7 +455,7 @@ def report(figures: dict[str, Any], lists: bool = True) -> str:
 #: Evaluation sets in report order: name → function returning the figures.
 SETS: dict[str, Callable[[], dict[str, Any]]] = {
     "gold": evaluate, "external": evaluate_external, "blind": evaluate_blind, "plans": evaluate_plans,
-    "notation": evaluate_notation, "registers": evaluate_registers}
+    "notation": evaluate_notation, "registers": evaluate_registers, "quantities": evaluate_quantities}
 
 
 def acceptance(name: str, figures: dict[str, Any]) -> tuple[bool, str]:
@@ -404,10 +474,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="figures only, no lists of misses and false alarms")
     parser.add_argument("--min-f1", type=float, default=None,
                         help="exit 1 when the overall F1 of any evaluated set is below this")
-    parser.add_argument("--set", choices=("gold", "external", "blind", "plans", "notation", "registers", "all"),
+    parser.add_argument("--set", choices=("gold", "external", "blind", "plans", "notation", "registers", "quantities",
+                                              "all"),
                         default="all",
                         help="founding-corpus gold, the external excerpts, the blind excerpts, the whole plan "
-                             "documents, the notation suite, the registers set, or all (default)")
+                             "documents, the notation suite, the registers set (targets), the registers set "
+                             "(every quantity with its status), or all (default)")
     args = parser.parse_args(argv)
     failed = False
     runs = [name for name in SETS if args.set in (name, "all")]

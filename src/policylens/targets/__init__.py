@@ -27,7 +27,13 @@ linear in the length of the text.
 from __future__ import annotations
 
 from policylens.targets.numbers import cn_number
-from policylens.targets.records import TARGET_COLUMNS, extract_targets, records
+from policylens.targets.records import (
+    QUANTITY_COLUMNS,
+    TARGET_COLUMNS,
+    extract_quantities,
+    extract_targets,
+    records,
+)
 from policylens.targets.rules import (
     Indicator,
     Rules,
@@ -38,6 +44,6 @@ from policylens.targets.rules import (
 )
 
 __all__ = [
-    "TARGET_COLUMNS", "Indicator", "Rules", "cn_number", "extract_targets", "indicator_id_for",
+    "QUANTITY_COLUMNS", "TARGET_COLUMNS", "Indicator", "extract_quantities", "Rules", "cn_number", "extract_targets", "indicator_id_for",
     "load_indicators", "load_national_targets", "load_rules", "records",
 ]
