@@ -10,8 +10,10 @@
 
 # %%
 import pandas as pd
+from IPython.display import Markdown
 
 from policylens import compare, config, figures, plots
+from policylens.corpus import DOC_TYPES
 from policylens.evaluate.targets import evaluate
 from policylens.io import read_csv
 from policylens.targets import load_national_targets
@@ -29,28 +31,34 @@ per_plan = pd.crosstab(targets["doc_id"], targets["unit_kind"], margins=True, ma
 per_plan
 
 # %%
+for doc, part in targets.groupby("doc_id"):
+    text = (config.DATA_PROCESSED / "clean" / f"{doc}.txt").read_text(encoding="utf-8")
+    assert all(text[s:e] == q for s, e, q in zip(part["start"], part["end"], part["quote"])), f"{doc}: quote ≠ text"
+print(f"All {len(targets)} quotes are the exact text at their offsets in their plan.")
+
+# %%
 fig = plots.targets_by_kind(targets, documents)
 saved = figures.save(fig, "04_targets_by_kind")
 
-# %% [markdown]
-# The three-year action plan is where the numbers are: it commits to specific counts of new kindergartens and
-# schools per district, places, land and money. The annual plans name few rates and mostly count projects — pilot
-# schools, trained teachers, events. Qingdao's 2012 plan states only four numbers.
-
 # %%
-counts = targets["doc_id"].value_counts()
-assert counts.idxmax() == "x-guangxi-2018-2020" and counts["qingdao-2012"] == counts.min() == 4
+counts = targets["doc_id"].value_counts().reindex(documents["doc_id"], fill_value=0)
+kinds = documents.set_index("doc_id")["doc_type"]
+by_type = counts.groupby(kinds.map(lambda t: DOC_TYPES.get(t, t))).mean().sort_values(ascending=False)
+rates = targets[targets["unit"] == "%"].groupby("doc_id").size().reindex(counts.index, fill_value=0)
+Markdown(f"Targets per plan range from {counts.min()} (`{counts.idxmin()}`) to {counts.max()} (`{counts.idxmax()}`). "
+         "On average per document type: " + "; ".join(f"{t} {n:.1f}" for t, n in by_type.items()) + ". "
+         f"Rates (%) are {rates.sum()} of the {len(targets)} targets; the rest count schools, places, people, "
+         "events and money.")
 
 # %% [markdown]
 # ## The records 指标记录
 #
-# One row per target, in document order, with the outline unit it stands in. A sample from Baotou's goals and Zhuzhou's
-# tasks:
+# One row per target, in document order, with the outline unit it stands in. The first two records of each plan:
 
 # %%
 columns = ["doc_id", "unit_path", "quote", "indicator", "value", "value_low", "value_high", "unit", "comparator",
            "target_year"]
-pd.concat([targets[targets["doc_id"] == "baotou-2018"].head(6), targets[targets["doc_id"] == "zhuzhou-2017"].head(6)])[columns]
+targets.groupby("doc_id").head(2)[columns]
 
 # %% [markdown]
 # ## Which policy areas carry the numbers 指标所在领域
@@ -58,7 +66,7 @@ pd.concat([targets[targets["doc_id"] == "baotou-2018"].head(6), targets[targets[
 # Each target inherits the domain of the task it stands in (targets in goal paragraphs have none).
 
 # %%
-by_domain = targets[targets["domain"] != ""].groupby("domain").size().sort_values(ascending=False)
+by_domain = targets[targets["domain"] != ""].groupby("domain").size().sort_values(ascending=False, kind="stable")
 by_domain.rename("targets").to_frame().head(8)
 
 # %% [markdown]
@@ -68,11 +76,12 @@ by_domain.rename("targets").to_frame().head(8)
 # period** — the national plan whose period covers the plan's first year, the latest-issued one when two overlap (a plan
 # for 2017–2020 is set against the 十三五 targets, which superseded the 2010 纲要's 2020 goals) — and beside the latest
 # national actual rate of a year before the plan (what its authors could know). The `compared` column says which years
-# are set side by side. For the anonymized Guangxi plan, whose years are hidden as "X年", the year is the inferred end of
-# the plan (marked *).
+# are set side by side. For a plan whose years are hidden ("X年"), the year is the inferred end of the plan
+# (marked *).
 
 # %%
 benchmarks = compare.targets_vs_national(targets, load_national_targets(), documents)
+assert set(benchmarks["doc_id"]) <= set(documents["doc_id"]) and benchmarks["city_value"].between(0.0, 100.0).all()
 benchmarks[["doc_id", "indicator_id", "city_value", "year", "national_target", "national_plan", "national_actual",
             "national_actual_year"]]
 
@@ -85,21 +94,19 @@ saved = figures.save(fig, "04_rates_vs_national")
 
 # %%
 print("\n".join(compare.benchmark_sentences(benchmarks)))
-pre = benchmarks[benchmarks["indicator_id"] == "preschool_gross_enrollment_rate"]
-assert (pre["national_plan"].str.startswith("十三五") & (pre["national_target"] == 85)).all()
 
 # %% [markdown]
 # ## How good is the extraction? 抽取质量
 #
-# Measured against the hand-annotated gold records of the founding corpus (`data/external/gold/targets_seeds.csv`): a
-# record matches when its quote overlaps the gold quote and value (or bounds), unit and comparator agree.
+# Measured against the hand-annotated gold records of the **founding corpus** (`data/external/gold/targets_seeds.csv`):
+# a record matches when its quote overlaps the gold quote and value (or bounds), unit and comparator agree. The test
+# suite holds the acceptance thresholds.
 
 # %%
 quality = evaluate()
 quality["table"].round(3)
 
 # %%
-assert quality["f1"] >= 0.95 and quality["field_accuracy"] >= 0.95
 print(f"F1 {quality['f1']:.3f}; value, unit and comparator right for {quality['field_accuracy']:.1%} of "
       f"{quality['overlap_matched']} matched records.")
 

@@ -53,9 +53,16 @@ def setup() -> str:
     return family
 
 
+def has_data(fig) -> bool:
+    """Whether any axes of ``fig`` shows data (lines, bars, points, images or a heatmap)."""
+    return any(ax.has_data() for ax in fig.axes)
+
+
 def save(fig, name: str, figures_dir: Path | None = None) -> Path:
-    """Save ``fig`` as ``reports/figures/<name>.png`` without volatile metadata."""
+    """Save ``fig`` as ``reports/figures/<name>.png`` without volatile metadata; an empty figure is refused."""
     setup()
+    if not has_data(fig):
+        raise ValueError(f"{name}: the figure shows no data (is its table empty?)")
     out_dir = Path(figures_dir or config.FIGURES)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{name}.png"

@@ -181,7 +181,11 @@ def execute(path: Path, timeout: int = 900, cache: Path | None = None) -> Path:
         path = twin_of(path)
     cache = Path(cache or config.CACHE)
     nb = synced(path)
-    with _environment(cache_env(cache)), _kernel_manager(cache) as km:
+    # the kernel runs in the notebook's folder: it imports the same policylens as this process
+    paths = [str(config.PACKAGE_DIR.parent), *[str(Path(p).resolve()) for p in
+                                               os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]]
+    env = {**cache_env(cache), "PYTHONPATH": os.pathsep.join(dict.fromkeys(paths))}
+    with _environment(env), _kernel_manager(cache) as km:
         # the local kernel's start-up notices are not for readers: log errors only
         client = NotebookClient(nb, km=km, timeout=timeout,
                                 kernel_name=KERNELSPEC["name"], record_timing=False,

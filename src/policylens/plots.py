@@ -16,6 +16,11 @@ from policylens import figures
 from policylens.corpus import DOC_TYPES
 
 DOC_TYPE_COLORS = {"annual_plan": "#4C72B0", "work_key_points": "#55A868", "multi_year_action_plan": "#C44E52"}
+OTHER_COLOR = "#999999"
+#: A plan with fewer coded tasks than this gets no shares in figures (flagged instead of shown as 100%).
+MIN_TASKS = 3
+#: Above this many plans, figures drop per-cell numbers and per-point names (they would collide).
+MAX_ANNOTATED_PLANS = 12
 RULE_KIND_LABELS = {"drop_line": "page chrome lines 网页框架行", "delete": "injected spam 注入垃圾词",
                     "header-title": "page title 页面标题", "whitespace": "whitespace 空白"}
 
@@ -25,24 +30,50 @@ def doc_label(row: pd.Series) -> str:
     return f"{row['city_en']} {row['city_zh']}"
 
 
+def plan_order(documents: pd.DataFrame) -> list[str]:
+    """Document ids ordered by plan year, then id: the one order of plans in every figure."""
+    return documents.sort_values(["plan_start_year", "doc_id"], kind="stable")["doc_id"].tolist()
+
+
+def plan_labels(documents: pd.DataFrame, sep: str = " ") -> dict[str, str]:
+    """'Baotou 包头市 2018' per document id; plans that would share a label get their id instead."""
+    labels = {r["doc_id"]: f"{str(r['city_en']).split(' (')[0]}{sep}{str(r['city_zh']).split('(')[0]} "
+                           f"{r['plan_start_year']}" for _, r in documents.iterrows()}
+    counts = pd.Series(list(labels.values())).value_counts()
+    return {d: (label if counts[label] == 1 else f"{label} ({d})") for d, label in labels.items()}
+
+
+def too_few_tasks(tasks: pd.DataFrame, minimum: int = MIN_TASKS) -> pd.Series:
+    """Tasks per plan (``doc_id`` index) for the plans with fewer than ``minimum``: their shares are not shown."""
+    counts = tasks.groupby("doc_id").size()
+    return counts[counts < minimum]
+
+
+def _plan_height(n: int, per_plan: float = 0.42, extra: float = 1.8) -> float:
+    return per_plan * max(n, 1) + extra
+
+
 def plan_timeline(documents: pd.DataFrame) -> Figure:
     """Plans on a timeline: one bar per plan over its years, colored by document type."""
     figures.setup()
-    docs = documents.sort_values(["plan_start_year", "doc_id"]).reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(9, 0.6 * len(docs) + 1.6))
+    docs = documents.set_index("doc_id").loc[plan_order(documents)].reset_index()
+    fig, ax = plt.subplots(figsize=(9, 0.45 * len(docs) + 1.8))
     for i, row in docs.iterrows():
         start, end = int(row["plan_start_year"]), int(row["plan_end_year"])
-        ax.barh(i, end - start + 1, left=start - 0.5, height=0.55, color=DOC_TYPE_COLORS[row["doc_type"]],
+        ax.barh(i, end - start + 1, left=start - 0.5, height=0.55, color=DOC_TYPE_COLORS.get(row["doc_type"], OTHER_COLOR),
                 hatch="//" if str(row["inferred"]) else None, edgecolor="white")
         ax.text(end + 0.6, i, f"{row['province_en']} {row['province_zh']}", va="center", fontsize=9)
-    ax.set_yticks(range(len(docs)), [doc_label(r) for _, r in docs.iterrows()])
+    labels = plan_labels(documents)
+    ax.set_yticks(range(len(docs)), [labels[d] for d in docs["doc_id"]], fontsize=9 if len(docs) <= 15 else 7)
     ax.invert_yaxis()
     lo, hi = int(docs["plan_start_year"].min()), int(docs["plan_end_year"].max())
     ax.set_xlim(lo - 1, hi + 4)
-    ax.set_xticks(range(lo, hi + 1, 2))
+    ax.set_xticks(range(lo, hi + 1, max(1, (hi - lo) // 8 + 1)))
     ax.set_xlabel("Plan years 规划年份")
-    ax.set_title("The founding corpus: plans by city and year 创始语料：各市教育规划的年份")
-    handles = [Patch(color=c, label=DOC_TYPES[t]) for t, c in DOC_TYPE_COLORS.items()]
+    ax.set_title(f"The corpus: {len(docs)} plans by city and year 语料：各市教育规划的年份")
+    present = list(dict.fromkeys(docs["doc_type"]))
+    handles = [Patch(color=DOC_TYPE_COLORS.get(t, OTHER_COLOR), label=DOC_TYPES.get(t, t)) for t in
+               [t for t in DOC_TYPE_COLORS if t in present] + [t for t in present if t not in DOC_TYPE_COLORS]]
     handles.append(Patch(facecolor="white", edgecolor="grey", hatch="//", label="has inferred fields 含推断字段"))
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize=8, frameon=False)
     fig.tight_layout()
@@ -52,7 +83,7 @@ def plan_timeline(documents: pd.DataFrame) -> Figure:
 def cleaning_removed(documents: pd.DataFrame, report: pd.DataFrame) -> Figure:
     """Characters each document kept and lost to cleaning, by what was removed."""
     figures.setup()
-    docs = documents.set_index("doc_id")
+    docs = documents.set_index("doc_id").loc[plan_order(documents)]
     removed = report[report["kind"].isin(["drop_line", "delete"])].copy()
     removed["what"] = [RULE_KIND_LABELS["header-title"] if r == "header-title" else RULE_KIND_LABELS[k]
                        for r, k in zip(removed["rule_id"], removed["kind"])]
@@ -61,8 +92,10 @@ def cleaning_removed(documents: pd.DataFrame, report: pd.DataFrame) -> Figure:
     accounted = table.sum(axis=1)
     table[RULE_KIND_LABELS["whitespace"]] = (docs["removed_chars"] - accounted).clip(lower=0)
     table = table[[c for c in RULE_KIND_LABELS.values() if c in table.columns]]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8), gridspec_kw={"width_ratios": [1, 1.4]})
-    labels = [doc_label(docs.loc[d]) for d in table.index]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, _plan_height(len(docs), 0.4, 2.0)),
+                                      gridspec_kw={"width_ratios": [1, 1.4]})
+    names = plan_labels(documents)
+    labels = [names[d] for d in table.index]
     left.barh(labels, docs.loc[table.index, "clean_chars"], color="#4C72B0")
     left.set_xlabel("Characters kept 保留字符数")
     left.set_title("Plan text after cleaning 清洗后正文")
@@ -93,29 +126,20 @@ KIND_COLORS = {"preamble": "#BBBBBB", "requirement": "#8172B2", "goal": "#CCB974
                "safeguard": "#C44E52"}
 
 
-def _city_labels(documents: pd.DataFrame) -> dict[str, str]:
-    return {r["doc_id"]: f"{r['city_en']} {r['city_zh']} {r['plan_start_year']}" for _, r in documents.iterrows()}
-
-
-def _short_labels(documents: pd.DataFrame) -> dict[str, str]:
-    """Two-line column labels: 'Baotou\n包头市 2018'."""
-    return {r["doc_id"]: f"{r['city_en'].split(' (')[0]}\n{r['city_zh'].split('(')[0]} {r['plan_start_year']}"
-            for _, r in documents.iterrows()}
-
-
 def units_by_kind(units: pd.DataFrame, documents: pd.DataFrame) -> Figure:
     """How many units of each kind every plan has."""
     figures.setup()
-    labels = _city_labels(documents)
-    table = pd.crosstab(units["doc_id"], units["kind"]).reindex(columns=list(KIND_LABELS), fill_value=0)
+    labels = plan_labels(documents)
+    order = [d for d in plan_order(documents) if d in set(units["doc_id"])]
+    table = pd.crosstab(units["doc_id"], units["kind"]).reindex(index=order, columns=list(KIND_LABELS), fill_value=0)
     table.index = [labels[d] for d in table.index]
-    fig, ax = plt.subplots(figsize=(9, 3.6))
+    fig, ax = plt.subplots(figsize=(9, _plan_height(len(table))))
     left = pd.Series(0, index=table.index)
     for kind in KIND_LABELS:
         ax.barh(table.index, table[kind], left=left, color=KIND_COLORS[kind], label=KIND_LABELS[kind])
         left = left + table[kind]
     for i, total in enumerate(left):
-        ax.text(total + 0.4, i, str(total), va="center", fontsize=9)
+        ax.text(total + 0.4, i, str(total), va="center", fontsize=9 if len(table) <= 15 else 7)
     ax.invert_yaxis()
     ax.set_xlabel("Units in the plan's outline 大纲单元数")
     ax.set_title("What each plan is made of 各规划的结构组成")
@@ -127,12 +151,12 @@ def units_by_kind(units: pd.DataFrame, documents: pd.DataFrame) -> Figure:
 def task_lengths(units: pd.DataFrame, documents: pd.DataFrame) -> Figure:
     """Length of each task's text per plan: how finely each bureau cuts its work."""
     figures.setup()
-    labels = _city_labels(documents)
+    labels = plan_labels(documents)
     tasks = units[units["kind"].isin(["task", "safeguard"])].copy()
     tasks["plan"] = tasks["doc_id"].map(labels)
     tasks["chars"] = tasks["body"].str.len()
-    order = [labels[d] for d in sorted(labels)]
-    fig, ax = plt.subplots(figsize=(9, 3.6))
+    order = [labels[d] for d in plan_order(documents) if d in set(tasks["doc_id"])]
+    fig, ax = plt.subplots(figsize=(9, _plan_height(len(order))))
     groups = [tasks.loc[tasks["plan"] == p, "chars"].to_numpy() for p in order]
     ax.boxplot(groups, positions=range(len(order)), orientation="horizontal", widths=0.6, showfliers=False,
                patch_artist=True, boxprops={"facecolor": "#DDE6F2", "edgecolor": "#888888"},
@@ -156,12 +180,13 @@ UNIT_GROUPS = {"%": "rates 比率 (%)", "所": "schools & sites 学校/园所 (�
 def targets_by_kind(targets: pd.DataFrame, documents: pd.DataFrame) -> Figure:
     """How many quantitative targets each plan sets, by what they count."""
     figures.setup()
-    labels = _city_labels(documents)
+    labels = plan_labels(documents)
     frame = targets.assign(group=targets["unit"].map(UNIT_GROUPS).fillna("other 其他"))
     order = list(dict.fromkeys(list(UNIT_GROUPS.values()) + ["other 其他"]))
-    table = pd.crosstab(frame["doc_id"], frame["group"]).reindex(index=sorted(labels), columns=order, fill_value=0)
+    table = pd.crosstab(frame["doc_id"], frame["group"]).reindex(index=plan_order(documents), columns=order,
+                                                                 fill_value=0)
     table.index = [labels[d] for d in table.index]
-    fig, ax = plt.subplots(figsize=(9, 3.8))
+    fig, ax = plt.subplots(figsize=(9, _plan_height(len(table))))
     table.plot.barh(stacked=True, ax=ax, colormap="tab20c", width=0.7)
     ax.invert_yaxis()
     ax.set_xlabel("Quantitative targets 量化指标数")
@@ -182,7 +207,8 @@ INDICATOR_LABELS = {
 def rates_vs_national(table: pd.DataFrame, documents: pd.DataFrame) -> Figure:
     """City rate targets beside the national target and the national actual rate, one panel per indicator."""
     figures.setup()
-    short = {r["doc_id"]: f"{r['city_en'].split(' (')[0]} {r['city_zh'].split('(')[0]}" for _, r in documents.iterrows()}
+    short = {r["doc_id"]: f"{str(r['city_en']).split(' (')[0]} {str(r['city_zh']).split('(')[0]}"
+             for _, r in documents.iterrows()}
     rows = table[table["indicator_id"].isin(INDICATOR_LABELS)]
     indicators = [i for i in INDICATOR_LABELS if i in set(rows["indicator_id"])]
     heights = [max(1, (rows["indicator_id"] == i).sum()) for i in indicators]
@@ -218,24 +244,48 @@ def rates_vs_national(table: pd.DataFrame, documents: pd.DataFrame) -> Figure:
     return fig
 
 
+def _flag_label(label: str, n: int) -> str:
+    return f"{label} (n={n}: too few tasks 任务过少)"
+
+
 def share_heatmap(matrix: pd.DataFrame, documents: pd.DataFrame, title: str, row_labels: dict[str, str] | None = None,
-                  fmt: str = ".0%") -> Figure:
-    """Heatmap of a documents × categories share matrix (rows: plans; columns: bilingual category labels)."""
+                  fmt: str = ".0%", flagged: pd.Series | None = None) -> Figure:
+    """Heatmap of a documents × categories share matrix, plans in year order.
+
+    ``flagged`` (tasks per plan, from :func:`too_few_tasks`) lists plans whose
+    shares rest on too few tasks: their cells stay blank and their label says
+    why. Up to eight plans are columns (categories as rows); more plans are
+    rows, so the figure grows downwards instead of crowding one axis.
+    """
     import seaborn as sns
 
     figures.setup()
-    labels = _short_labels(documents)
-    data = matrix.T.copy()
-    data.columns = [labels.get(c, c) for c in data.columns]
+    flagged = flagged if flagged is not None else pd.Series(dtype=int)
+    few_plans = len(matrix) <= 8
+    names = plan_labels(documents, sep="\n" if few_plans else " ")
+    data = matrix.reindex([d for d in plan_order(documents) if d in matrix.index]).astype(float)
+    data.loc[data.index.isin(flagged.index)] = np.nan
+    data.index = [_flag_label(names.get(d, d), int(flagged[d])) if d in flagged.index else names.get(d, d)
+                  for d in data.index]
     if row_labels:
-        data.index = [row_labels.get(i, i) for i in data.index]
-    fig, ax = plt.subplots(figsize=(2.2 + 1.5 * data.shape[1], 0.38 * data.shape[0] + 1.6))
+        data.columns = [row_labels.get(c, c) for c in data.columns]
+    if few_plans:
+        data = data.T
+        size = (2.2 + 1.5 * data.shape[1], 0.38 * data.shape[0] + 1.6)
+    else:
+        size = (3.5 + 0.62 * data.shape[1], 0.36 * data.shape[0] + 2.6)
+    fig, ax = plt.subplots(figsize=size)
     sns.heatmap(data, annot=True, fmt=fmt, cmap="Blues", cbar=False, linewidths=0.5, ax=ax,
-                annot_kws={"fontsize": 8})
+                annot_kws={"fontsize": 8 if few_plans else 7})
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.set_title(title)
-    ax.tick_params(axis="x", labelrotation=0, labelsize=8)
+    if few_plans:
+        ax.tick_params(axis="x", labelrotation=0, labelsize=8)
+    else:
+        ax.tick_params(axis="x", labelsize=8)
+        plt.setp(ax.get_xticklabels(), rotation=55, ha="right", rotation_mode="anchor")
+        ax.tick_params(axis="y", labelsize=8)
     fig.tight_layout()
     return fig
 
@@ -257,41 +307,95 @@ def count_heatmap(table: pd.DataFrame, title: str, xlabel: str, ylabel: str) -> 
     return fig
 
 
-def similarity_heatmap(similarity: pd.DataFrame, documents: pd.DataFrame, title: str) -> Figure:
-    """Plans × plans similarity matrix (cosine), labelled bilingually."""
+def similarity_heatmap(similarity: pd.DataFrame, documents: pd.DataFrame, title: str,
+                       flagged: pd.Series | None = None) -> Figure:
+    """Plans × plans similarity matrix (cosine), plans in year order, labelled bilingually.
+
+    Plans in ``flagged`` (too few tasks) are left blank; beyond
+    ``MAX_ANNOTATED_PLANS`` plans the cells carry colour only, no numbers.
+    """
     import seaborn as sns
 
     figures.setup()
-    labels = _short_labels(documents)
-    data = similarity.rename(index=labels, columns=labels)
-    fig, ax = plt.subplots(figsize=(6.4, 5.2))
-    sns.heatmap(data, annot=True, fmt=".2f", cmap="Purples", vmin=0, vmax=1, square=True, cbar=False,
-                linewidths=0.5, ax=ax, annot_kws={"fontsize": 9})
+    n = len(similarity)
+    names = plan_labels(documents, sep="\n" if n <= 8 else " ")
+    order = [d for d in plan_order(documents) if d in similarity.index]
+    data = similarity.loc[order, order].astype(float)
+    if flagged is not None and len(flagged):
+        data.loc[data.index.isin(flagged.index)] = np.nan
+        data.loc[:, data.columns.isin(flagged.index)] = np.nan
+    data = data.rename(index=names, columns=names)
+    side = max(6.4, 0.42 * n + 3.0)
+    fig, ax = plt.subplots(figsize=(side, side * 0.82))
+    sns.heatmap(data, annot=n <= MAX_ANNOTATED_PLANS, fmt=".2f", cmap="Purples", vmin=0, vmax=1, square=True,
+                cbar=n > MAX_ANNOTATED_PLANS, linewidths=0.5, ax=ax, annot_kws={"fontsize": 9})
     ax.set_xlabel("")
     ax.set_ylabel("")
-    ax.tick_params(axis="both", labelsize=8, labelrotation=0)
+    ax.tick_params(axis="both", labelsize=8 if n <= 15 else 7)
+    if n > 8:
+        plt.setp(ax.get_xticklabels(), rotation=90)
+    else:
+        ax.tick_params(axis="x", labelrotation=0)
     ax.set_title(title, fontsize=11)
     fig.tight_layout()
     return fig
 
 
-def shares_over_time(shares: pd.DataFrame, documents: pd.DataFrame, domains: list[str]) -> Figure:
-    """Share of task text in selected domains, plans ordered by plan year."""
+def shares_over_time(shares: pd.DataFrame, documents: pd.DataFrame, domains: list[str],
+                     flagged: pd.Series | None = None) -> Figure:
+    """Share of task text in selected domains against plan year, one panel per domain.
+
+    Each point is one plan. Lines join only plans of the same city (a city's
+    own series); plans of different cities are never joined as if they were a
+    trend. Plans in ``flagged`` (too few tasks) are left out and counted in the title.
+    """
     from policylens.taxonomy import bilingual_label
 
     figures.setup()
-    years = documents.set_index("doc_id")["plan_start_year"]
-    short = {k: v.replace("\n", " ") for k, v in _short_labels(documents).items()}
-    frame = shares[shares["domain"].isin(domains)].assign(year=lambda f: f["doc_id"].map(years))
-    order = years.sort_values(kind="stable").index.tolist()
-    fig, ax = plt.subplots(figsize=(9, 4))
-    for domain in domains:
-        part = frame[frame["domain"] == domain].set_index("doc_id").loc[order]
-        ax.plot(range(len(order)), 100 * part["share_chars"], marker="o", label=bilingual_label(domain))
-    ax.set_xticks(range(len(order)), [short[d] for d in order], fontsize=8)
-    ax.set_ylabel("Share of task text 任务文本占比 (%)")
-    ax.set_title("Selected priorities, plans in order of plan year 按规划年份排列的重点领域")
-    ax.legend(fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2)
+    docs = documents.set_index("doc_id")
+    flagged = flagged if flagged is not None else pd.Series(dtype=int)
+    keep = [d for d in plan_order(documents) if d in set(shares["doc_id"]) and d not in flagged.index]
+    years = docs.loc[keep, "plan_start_year"].astype(int)
+    offsets = years.groupby(years).cumcount() - (years.groupby(years).transform("size") - 1) / 2
+    x = years + 0.15 * offsets   # plans of the same year side by side, not on top of each other
+    city = docs.loc[keep, "city_zh"]
+    names = {d: f"{str(docs.loc[d, 'city_en']).split(' (')[0]} {str(docs.loc[d, 'city_zh']).split('(')[0]}"
+             for d in keep}
+    ncols = min(2, len(domains))
+    nrows = -(-len(domains) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, 3.0 * nrows + 0.9), sharex=True, sharey=True,
+                             squeeze=False)
+    series = [c for c, n in city.value_counts().sort_index().items() if n > 1]
+    palette = plt.get_cmap("tab10")
+    colors = {c: palette(i) if len(series) <= 10 else "#888888" for i, c in enumerate(series)}
+    for ax, domain in zip(axes.ravel(), domains):
+        values = 100 * shares[shares["domain"] == domain].set_index("doc_id").reindex(keep)["share_chars"]
+        for name in series:
+            ids = years[city.index[city == name]].sort_values(kind="stable").index
+            first = docs.loc[ids[0]]
+            ax.plot(x[ids], values[ids], color=colors[name], linewidth=1.2, zorder=1, marker="o", markersize=5,
+                    label=f"{str(first['city_en']).split(' (')[0]} {str(name).split('(')[0]}")
+        single = [d for d in keep if city[d] not in colors]
+        ax.scatter(x[single], values[single], s=28, color="#4C72B0", zorder=2)
+        if len(keep) <= 8:
+            for d in keep:
+                ax.annotate(names[d], (x[d], values[d]), xytext=(4, 3), textcoords="offset points", fontsize=7)
+        ax.set_title(bilingual_label(domain), fontsize=10, loc="left")
+    if len(keep) <= 8 and len(keep):   # room on the right for the names of the latest plans
+        axes[0, 0].set_xlim(x.min() - 0.8, x.max() + 2.5)
+    for ax in axes.ravel()[len(domains):]:
+        ax.set_visible(False)
+    for ax in axes[-1]:
+        ax.set_xlabel("Plan year 规划年份")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("Share of task text (%)\n任务文本占比")
+    if series and len(series) <= 10:
+        handles, labels = axes[0, 0].get_legend_handles_labels()
+        fig.legend(handles, labels, fontsize=8, frameon=False, loc="upper center", ncol=min(5, len(series)),
+                   bbox_to_anchor=(0.5, 0.0))
+    note = f"; {len(flagged)} plan(s) with < {MIN_TASKS} tasks left out 任务过少的规划未列入" if len(flagged) else ""
+    fig.suptitle("Selected priorities by plan year; lines join plans of one city only "
+                 f"按规划年份的重点领域（连线仅连接同一城市的规划）{note}", fontsize=10)
     fig.tight_layout()
     return fig
 
