@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
+import stat
 
 import jupytext
 import nbformat
@@ -119,3 +121,25 @@ def test_notebook_is_thin(path):
     assert not re.search(r"^\s*(def|class) ", source, re.M)
     prose = [c for c in nb["cells"] if c["cell_type"] == "markdown"]
     assert len(prose) >= 4
+
+
+def test_execution_uses_ipc_and_the_project_cache(tmp_path):
+    """A kernel over Unix sockets (no loopback TCP port), caches under the cache folder, mode from the umask."""
+    if os.name != "posix":
+        pytest.skip("IPC transport needs Unix domain sockets")
+    cache = tmp_path / ".cache"
+    twin = tmp_path / "01_probe.py"
+    twin.write_text("# %% [markdown]\n# # Probe 探针\n\n# %%\nimport os\n\n"
+                    "from ipykernel.kernelapp import IPKernelApp\n\n"
+                    f"print(IPKernelApp.instance().transport, os.environ['MPLCONFIGDIR'] == {str(cache / 'matplotlib')!r})\n",
+                    encoding="utf-8")
+    umask = os.umask(0o022)
+    try:
+        path = nbrun.execute(tmp_path / "01_probe.ipynb", timeout=120, cache=cache)
+    finally:
+        os.umask(umask)
+    nb = nbformat.read(path, as_version=4)
+    assert nb.cells[1].outputs[0]["text"] == "ipc True\n"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+    assert (cache / "matplotlib").is_dir() and (cache / "ipython").is_dir()
+    assert not list((cache / "kernels").iterdir()), "socket files are removed after the run"

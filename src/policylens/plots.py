@@ -14,11 +14,10 @@ from matplotlib.patches import Patch
 
 from policylens import figures
 from policylens.corpus import DOC_TYPES
+from policylens.taxonomy import MIN_TASKS
 
 DOC_TYPE_COLORS = {"annual_plan": "#4C72B0", "work_key_points": "#55A868", "multi_year_action_plan": "#C44E52"}
 OTHER_COLOR = "#999999"
-#: A plan with fewer coded tasks than this gets no shares in figures (flagged instead of shown as 100%).
-MIN_TASKS = 3
 #: Above this many plans, figures drop per-cell numbers and per-point names (they would collide).
 MAX_ANNOTATED_PLANS = 12
 RULE_KIND_LABELS = {"drop_line": "page chrome lines 网页框架行", "delete": "injected spam 注入垃圾词",
@@ -44,9 +43,14 @@ def plan_labels(documents: pd.DataFrame, sep: str = " ") -> dict[str, str]:
 
 
 def too_few_tasks(tasks: pd.DataFrame, minimum: int = MIN_TASKS) -> pd.Series:
-    """Tasks per plan (``doc_id`` index) for the plans with fewer than ``minimum``: their shares are not shown."""
-    counts = tasks.groupby("doc_id").size()
-    return counts[counts < minimum]
+    """Tasks per plan (``doc_id`` index) of the plans :func:`policylens.taxonomy.too_few_tasks` flags.
+
+    Their shares are not shown in figures (a plan with two tasks is not 50% of anything).
+    """
+    from policylens.taxonomy import too_few_tasks as flags
+
+    flagged = flags(tasks, min_tasks=minimum)
+    return tasks.groupby("doc_id").size().reindex(flagged.index[flagged], fill_value=0)
 
 
 def _plan_height(n: int, per_plan: float = 0.42, extra: float = 1.8) -> float:
