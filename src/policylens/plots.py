@@ -430,8 +430,8 @@ def topic_stability(summary: pd.DataFrame, level: float = 0.75) -> Figure:
 def share_intervals(intervals: pd.DataFrame, documents: pd.DataFrame, categories: list, title: str) -> Figure:
     """Shares with bootstrap intervals: one panel per category, one row per plan (``compare.share_intervals``)."""
     figures.setup()
-    short = {k: v.replace("\n", " ") for k, v in _short_labels(documents).items()}
-    order = documents.sort_values(["plan_start_year", "doc_id"])["doc_id"].tolist()
+    short = plan_labels(documents)
+    order = plan_order(documents)
     fig, axes = plt.subplots(1, len(categories), figsize=(3.2 * len(categories) + 1.5, 0.45 * len(order) + 1.6),
                              sharey=True, squeeze=False)
     for ax, category in zip(axes[0], categories):
