@@ -39,11 +39,12 @@ class Column:
     meaning: str
 
 
-DOC_TYPES = {"annual_plan": "Annual work plan 年度工作计划 (…工作计划, …工作打算)",
+#: Document types and their labels (figure legends use the labels; 中文 names in parentheses say what each covers).
+DOC_TYPES = {"annual_plan": "Annual work plan 年度工作计划",
              "work_key_points": "Work key points 工作要点",
              "work_arrangement": "Work arrangement 工作安排",
-             "multi_year_action_plan": "Multi-year action plan 多年行动计划 (…三年行动计划)",
-             "development_plan": "Development plan 发展规划 (…“十四五”规划)"}
+             "multi_year_action_plan": "Multi-year action plan 多年行动计划",
+             "development_plan": "Development plan 发展规划"}
 ADMIN_LEVELS = ("province", "prefecture", "county", "district", "town")
 
 MANIFEST_SCHEMA: tuple[Column, ...] = (
@@ -59,7 +60,9 @@ MANIFEST_SCHEMA: tuple[Column, ...] = (
     Column("admin_level", True, " / ".join(ADMIN_LEVELS), "level of the issuing government 行政级别"),
     Column("plan_start_year", True, "4-digit year", "first year the plan covers 规划起始年"),
     Column("plan_end_year", True, "4-digit year ≥ plan_start_year", "last year the plan covers 规划截止年"),
-    Column("doc_type", True, " / ".join(DOC_TYPES), "document type 文件类型"),
+    Column("doc_type", True, " / ".join(DOC_TYPES), "document type 文件类型: annual_plan = …工作计划/工作打算, "
+           "work_key_points = …工作要点, work_arrangement = …工作安排, multi_year_action_plan = …(三年)行动计划, "
+           "development_plan = …规划"),
     Column("title", True, "any text", "title of the document 标题"),
     Column("issuing_body", False, "any text or empty", "issuing body 发文机关"),
     Column("published_date", False, "YYYY-MM-DD or empty", "publication date 发布日期"),

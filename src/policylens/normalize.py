@@ -22,7 +22,8 @@ from functools import lru_cache
 _FOLD_PUNCT = {"（": "(", "）": ")", "［": "[", "］": "]", "％": "%", "～": "~",
                "＋": "+", "－": "-", "／": "/", "．": ".", "＜": "<", "＞": ">",
                "＝": "=", "＃": "#", "＆": "&", "＊": "*", "＠": "@", "｜": "|"}
-_SPACES = "\u3000\u00a0\u2002\u2003\u2009\u200a\u202f\u205f"
+# every Unicode space separator (Zs) but the ASCII space: a scraped page pads with any of them
+_SPACES = "\u3000\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"
 
 
 def _build_table() -> dict[int, str]:
