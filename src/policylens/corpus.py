@@ -188,7 +188,9 @@ def load_rules(path: Path | None = None) -> tuple[Rule, ...]:
         try:
             if entry.kind == "drop_line":  # the line holding a match: wrapped once here, linear per line
                 compile_linear(entry.pattern, f"rule {entry.id}", re.MULTILINE)
-                pattern = re.compile(r"^[^\n]*?(?:" + entry.pattern + r")[^\n]*(?:\n|\Z)", re.MULTILINE)
+                # a pattern anchored at the line start needs no lazy scan along the line
+                prefix = r"^(?:" + entry.pattern[1:] if entry.pattern.startswith("^") else r"^[^\n]*?(?:" + entry.pattern
+                pattern = re.compile(prefix + r")[^\n]*(?:\n|\Z)", re.MULTILINE)
             else:
                 pattern = compile_linear(entry.pattern, f"rule {entry.id}")
         except ValueError as exc:
