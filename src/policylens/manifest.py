@@ -39,12 +39,12 @@ class Column:
     meaning: str
 
 
-#: Document types and their labels (figure legends use the labels; 中文 names in parentheses say what each covers).
-DOC_TYPES = {"annual_plan": "Annual work plan 年度工作计划",
+#: Document types and their labels (figure legends use the labels; notebooks are executed with them).
+DOC_TYPES = {"annual_plan": "Annual work plan 年度工作计划 (…工作计划, …工作打算)",
              "work_key_points": "Work key points 工作要点",
              "work_arrangement": "Work arrangement 工作安排",
-             "multi_year_action_plan": "Multi-year action plan 多年行动计划",
-             "development_plan": "Development plan 发展规划"}
+             "multi_year_action_plan": "Multi-year action plan 多年行动计划 (…三年行动计划)",
+             "development_plan": "Development plan 发展规划 (…“十四五”规划)"}
 ADMIN_LEVELS = ("province", "prefecture", "county", "district", "town")
 
 MANIFEST_SCHEMA: tuple[Column, ...] = (
