@@ -9,6 +9,7 @@ import pytest
 from policylens.outline import (
     MARKER,
     RANK,
+    inline_breaks,
     is_heading_line,
     iter_line_markers,
     match_marker,
@@ -119,3 +120,18 @@ def test_inline_breaks_and_prepare_are_linear_on_hostile_lines():
             times.append(time.perf_counter() - begin)
             assert len(prepared.offsets) == len(prepared.text)
         assert times[1] < 10 * times[0] + 0.05, (unit, times)    # x4 input: linear is ~x4
+
+
+def test_prepare_deletes_annotations_and_maps_back():
+    text = "推動(tuī dòng)全縣教育，辦(ban4)好學校（繁體字：辦），办(繁:辦)好(繁荣发展)。"
+    prepared = prepare(text)
+    assert prepared.text == "推动全县教育，办好学校，办好(繁荣发展)。"
+    assert all(0 <= o < len(text) for o in prepared.offsets)
+    assert text[prepared.offsets[prepared.text.index("全")]] == "全"
+
+
+def test_lost_line_breaks_are_restored_only_for_continuing_numbers():
+    assert inline_breaks("一、总体要求。二、主要任务。四、保障措施") == [7]          # 四 does not continue 二
+    assert inline_breaks("(一)推进改革。落实(1)项制度，(2)项办法。\n") == []
+    text = "三、重点工作（一）加强党建。（二）推进改革。"
+    assert [text[i] for i in inline_breaks(text)] == ["（", "（"]

@@ -62,6 +62,8 @@ MARKER = re.compile(
     # 一　总体要求: numeral, space(s), then the title
     f"|(?P<secsp>{_CN}){_SPACED}"
     f"|[(（]{_P}(?P<cnp>{_CN}){_P}[)）]{_AFTER_BRACKET}"
+    # 一) 二）: a (一) that lost its opening bracket (line start only)
+    f"|(?P<cnr>{_CN})[)）]{_AFTER_BRACKET}"
     # 1. 1． 1、 — never a decimal (2.0, 1.5亿) or a year (2018年 has no dot)
     f"|(?P<num>{_DIG}){_P}[.．、](?![0-9０-９.．])"
     f"|(?P<numsp>{_DIG}){_SPACED}"
@@ -75,7 +77,7 @@ MARKER = re.compile(
 )
 
 #: Rank of each marker type (smaller = higher level).
-RANK: dict[str, int] = {"part": -2, "chap": -1, "sect": 0, "sec": 1, "secsp": 1, "cnp": 2,
+RANK: dict[str, int] = {"part": -2, "chap": -1, "sect": 0, "sec": 1, "secsp": 1, "cnp": 2, "cnr": 2,
                         "num": 3, "numsp": 3, "dstop": 3, "nump": 4, "numr": 4, "pdig": 4,
                         "circ": 5}
 #: Marker types that count only on a heading line (第一部分, 第一章, 第一节).
@@ -112,7 +114,7 @@ def _component(kind: str, token: str, printed: str) -> tuple[str, int | None]:
         return printed, cn_to_int(token)
     if kind in ("sec", "secsp"):
         return token, cn_to_int(token)
-    if kind == "cnp":
+    if kind in ("cnp", "cnr"):
         return f"({token})", cn_to_int(token)
     if kind in ("num", "numsp"):
         digits = token.translate(_DIGITS)
@@ -189,7 +191,8 @@ def strip_marker(text: str, times: int = 3) -> str:
 _TONED = "\u00e0-\u00fc\u0101-\u01dc"
 _ANNOTATION = re.compile(
     f"(?<=[\u4e00-\u9fff])[(（](?=[a-z ]{{0,30}}[{_TONED}])[a-z{_TONED} ]{{1,40}}[)）]"
-    "|[(（]繁[体體][:：]?[^()（）\n]{1,6}[)）]")
+    f"|(?<=[\u4e00-\u9fff])[(（][a-z]{{1,6}}[1-5][)）]"
+    "|[(（]繁(?:[体體]字?[:：]?|[:：])[^()（）\n]{1,6}[)）]")
 # where an inline marker may start: a bracket, a Chinese numeral run, digits, ⑴ ⒈ ①
 _INLINE_START = re.compile(
     "第[一二三四五六七八九十百零〇两]{1,4}[章节篇部]"
