@@ -292,8 +292,40 @@ def _heading_at(text: str, pos: int, bound: int) -> tuple[str, int]:
     cut = stop.start() if stop else bound
     head = text[pos:cut].strip().rstrip(_HEAD_TRAIL).strip()
     if len(head) > MAX_HEADING:
-        head = text[pos:min(pos + SHORT_HEADING, bound)].strip()
+        head = _run_in_title(text[pos:min(pos + MAX_HEADING, bound)].strip())
     return head, pos
+
+
+_YEAR_AT = re.compile("(?:19|20)[0-9]{2}年")
+
+
+@lru_cache(maxsize=1)
+def _cue_words() -> tuple[str, ...]:
+    """Every kind cue of the cue file, longest first (see :func:`_run_in_title`)."""
+    cues = kind_cues()
+    words = {w for table in (cues["section"], cues["heading"], cues["heading_exact"])
+             for ws in table.values() for w in ws}
+    words.update(cues["safeguard_heading"], cues["review"]["cues"])
+    return tuple(sorted(words, key=lambda w: (-len(w), w)))
+
+
+def _run_in_title(head: str) -> str:
+    """The title of a heading that runs into its body with no punctuation between.
+
+    ``指导思想2019年我县…`` → ``指导思想`` (a kind cue opens it), ``加强教师队伍建设2020年全镇…``
+    → ``加强教师队伍建设`` (a year opens the body), ``提升教育质量，开齐开足…`` → the
+    clause before the first ``，``; otherwise the first :data:`SHORT_HEADING` characters.
+    """
+    for word in _cue_words():
+        if head.startswith(word) and len(word) >= 4:
+            return word
+    year = _YEAR_AT.search(head, 4, SHORT_HEADING + 4)
+    if year is not None:
+        return head[:year.start()]
+    comma = head.find("，", 4, SHORT_HEADING + 1)
+    if comma > 0:
+        return head[:comma]
+    return head[:SHORT_HEADING]
 
 
 @lru_cache(maxsize=1)
