@@ -807,3 +807,24 @@ def test_quantities_never_raise(text):
     assert set(frame["status"]) <= {"target", "achieved", "baseline", "forecast"}
     for r in frame.itertuples():
         assert text[r.start:r.end] == r.quote
+
+
+# --------------------------------------------------------------------------- targets against results
+def test_targets_against_later_results_of_the_same_place():
+    from policylens.targets import RESULT_COLUMNS, plan_quantities, targets_vs_results
+
+    plans = {
+        "a-2018": ("到2020年,全市学前三年毛入园率达到90%,小学辍学率控制在0.5%以内。", 2018),
+        "a-2021": ("2020年,全市学前三年毛入园率为88.5%,小学辍学率为0.3%。到2025年,学前三年毛入园率达到95%。", 2021),
+        "b-2021": ("2020年,全市学前三年毛入园率为93%。", 2021),
+    }
+    frames = [plan_quantities(_PlanLike(text, pd.DataFrame(), {"doc_id": d}), year) for d, (text, year) in plans.items()]
+    quantities = pd.concat(frames, ignore_index=True)
+    documents = pd.DataFrame({"doc_id": list(plans), "city_zh": ["甲市", "甲市", "乙市"],
+                              "plan_start_year": [2018, 2021, 2021]})
+    pairs = targets_vs_results(quantities, documents)
+    assert list(pairs.columns) == list(RESULT_COLUMNS)
+    got = {(r.indicator_id, r.target_value, r.reported_value, r.met) for r in pairs.itertuples()}
+    assert got == {("preschool_gross_enrollment_rate", 90, 88.5, False), ("primary_dropout_rate", 0.5, 0.3, True)}
+    assert set(pairs["reported_doc"]) == {"a-2021"}                # never another place's report
+    assert targets_vs_results(quantities.iloc[0:0], documents).empty

@@ -16,7 +16,8 @@ files), :mod:`~policylens.targets.numbers` (number candidates and exclusion
 masks), :mod:`~policylens.targets.tables` (flattened indicator tables),
 :mod:`~policylens.targets.past` (past, baseline and forecast),
 :mod:`~policylens.targets.annotate` (comparators, lists, quotes, indicators) and
-:mod:`~policylens.targets.records` (typed rows).
+:mod:`~policylens.targets.records` (typed rows, :func:`extract_quantities`) and
+:mod:`~policylens.targets.results` (``quantities.csv`` rows, targets against later results).
 
 The input may be raw scraped text: it is normalized internally with
 :func:`policylens.normalize.normalize` (a 1:1 character map), and offsets are
@@ -34,6 +35,7 @@ from policylens.targets.records import (
     extract_targets,
     records,
 )
+from policylens.targets.results import RESULT_COLUMNS, plan_quantities, targets_vs_results
 from policylens.targets.rules import (
     Indicator,
     Rules,
@@ -46,4 +48,5 @@ from policylens.targets.rules import (
 __all__ = [
     "QUANTITY_COLUMNS", "TARGET_COLUMNS", "Indicator", "extract_quantities", "Rules", "cn_number", "extract_targets", "indicator_id_for",
     "load_indicators", "load_national_targets", "load_rules", "records",
+    "RESULT_COLUMNS", "plan_quantities", "targets_vs_results",
 ]
