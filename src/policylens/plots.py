@@ -13,15 +13,14 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from policylens import figures
-from policylens.corpus import DOC_TYPES
+from policylens import labels as lb
 from policylens.taxonomy import MIN_TASKS
 
 DOC_TYPE_COLORS = {"annual_plan": "#4C72B0", "work_key_points": "#55A868", "multi_year_action_plan": "#C44E52"}
 OTHER_COLOR = "#999999"
 #: Above this many plans, figures drop per-cell numbers and per-point names (they would collide).
 MAX_ANNOTATED_PLANS = 12
-RULE_KIND_LABELS = {"drop_line": "page chrome lines 网页框架行", "delete": "injected spam 注入垃圾词",
-                    "header-title": "page title 页面标题", "whitespace": "whitespace 空白"}
+RULE_KIND_LABELS = lb.labels("removal")  # policylens.labels: data/labels.yaml
 
 
 def doc_label(row: pd.Series) -> str:
@@ -76,7 +75,7 @@ def plan_timeline(documents: pd.DataFrame) -> Figure:
     ax.set_xlabel("Plan years 规划年份")
     ax.set_title(f"The corpus: {len(docs)} plans by city and year 语料：各市教育规划的年份")
     present = list(dict.fromkeys(docs["doc_type"]))
-    handles = [Patch(color=DOC_TYPE_COLORS.get(t, OTHER_COLOR), label=DOC_TYPES.get(t, t)) for t in
+    handles = [Patch(color=DOC_TYPE_COLORS.get(t, OTHER_COLOR), label=lb.labels("doc_type").get(t, t)) for t in
                [t for t in DOC_TYPE_COLORS if t in present] + [t for t in present if t not in DOC_TYPE_COLORS]]
     handles.append(Patch(facecolor="white", edgecolor="grey", hatch="//", label="has inferred fields 含推断字段"))
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize=8, frameon=False)
@@ -124,8 +123,7 @@ def text_table(frame: pd.DataFrame, name: str):
     return HTML(styler.to_html())
 
 
-KIND_LABELS = {"preamble": "preamble 导语", "requirement": "requirement 总体要求", "goal": "goal 发展目标",
-               "task": "task 任务", "safeguard": "safeguard 保障措施"}
+KIND_LABELS = lb.labels("unit_kind")
 KIND_COLORS = {"preamble": "#BBBBBB", "requirement": "#8172B2", "goal": "#CCB974", "task": "#4C72B0",
                "safeguard": "#C44E52"}
 
@@ -177,16 +175,16 @@ def task_lengths(units: pd.DataFrame, documents: pd.DataFrame) -> Figure:
     return fig
 
 
-UNIT_GROUPS = {"%": "rates 比率 (%)", "所": "schools & sites 学校/园所 (所)", "个": "items & places 个",
-               "名": "people 人员 (名/人)", "人": "people 人员 (名/人)", "元": "money 资金 (元)"}
+#: Target groups (data/labels.yaml ``target_group``): code → label, ``other`` last.
+UNIT_GROUPS = lb.labels("target_group")
 
 
 def targets_by_kind(targets: pd.DataFrame, documents: pd.DataFrame) -> Figure:
     """How many quantitative targets each plan sets, by what they count."""
     figures.setup()
     labels = plan_labels(documents)
-    frame = targets.assign(group=targets["unit"].map(UNIT_GROUPS).fillna("other 其他"))
-    order = list(dict.fromkeys(list(UNIT_GROUPS.values()) + ["other 其他"]))
+    frame = targets.assign(group=[UNIT_GROUPS[lb.group_of("target_group", u)] for u in targets["unit"]])
+    order = list(UNIT_GROUPS.values())
     table = pd.crosstab(frame["doc_id"], frame["group"]).reindex(index=plan_order(documents), columns=order,
                                                                  fill_value=0)
     table.index = [labels[d] for d in table.index]
@@ -200,12 +198,10 @@ def targets_by_kind(targets: pd.DataFrame, documents: pd.DataFrame) -> Figure:
     return fig
 
 
-INDICATOR_LABELS = {
-    "preschool_gross_enrollment_rate": "Preschool gross enrolment 学前三年毛入园率",
-    "compulsory_retention_rate": "Compulsory retention 九年义务教育巩固率",
-    "senior_secondary_gross_enrollment_rate": "Senior secondary gross enrolment 高中阶段毛入学率",
-    "higher_education_gross_enrollment_rate": "Higher education gross enrolment 高等教育毛入学率",
-}
+#: The rate indicators compared with national benchmarks, labelled from indicators.yaml.
+INDICATOR_LABELS = {code: lb.label("indicator", code) for code in (
+    "preschool_gross_enrollment_rate", "compulsory_retention_rate", "senior_secondary_gross_enrollment_rate",
+    "higher_education_gross_enrollment_rate")}
 
 
 def rates_vs_national(table: pd.DataFrame, documents: pd.DataFrame) -> Figure:
@@ -227,15 +223,15 @@ def rates_vs_national(table: pd.DataFrame, documents: pd.DataFrame) -> Figure:
     for ax, indicator in zip(axes[:, 0], indicators):
         part = rows[rows["indicator_id"] == indicator].reset_index(drop=True)
         for i, r in part.iterrows():
-            mark(ax, r["city_value"], i, "city target 城市目标", color="#C44E52", s=60, zorder=3)
+            mark(ax, r["city_value"], i, lb.label("benchmark", "city_target"), color="#C44E52", s=60, zorder=3)
             ax.annotate(f"{r['city_value']:g}% ({r['comparator']})", (r["city_value"], i), xytext=(6, 4),
                         textcoords="offset points", fontsize=8)
             if pd.notna(r["national_target"]):
-                mark(ax, r["national_target"], i, "national target 国家目标", marker="|", s=300, color="#4C72B0",
-                     zorder=2)
+                mark(ax, r["national_target"], i, lb.label("benchmark", "national_target"), marker="|", s=300,
+                     color="#4C72B0", zorder=2)
             if pd.notna(r["national_actual"]):
-                mark(ax, r["national_actual"], i, "national actual 全国实际", marker="x", s=50, color="#555555",
-                     zorder=2)
+                mark(ax, r["national_actual"], i, lb.label("benchmark", "national_actual"), marker="x", s=50,
+                     color="#555555", zorder=2)
         ticks = [f"{short[r['doc_id']]} {r['year']}{'*' if r['year_inferred'] else ''}" for _, r in part.iterrows()]
         ax.set_yticks(range(len(part)), ticks, fontsize=9)
         ax.set_ylim(-0.6, len(part) - 0.4)
@@ -353,8 +349,6 @@ def shares_over_time(shares: pd.DataFrame, documents: pd.DataFrame, domains: lis
     own series); plans of different cities are never joined as if they were a
     trend. Plans in ``flagged`` (too few tasks) are left out and counted in the title.
     """
-    from policylens.taxonomy import bilingual_label
-
     figures.setup()
     docs = documents.set_index("doc_id")
     flagged = flagged if flagged is not None else pd.Series(dtype=int)
@@ -384,7 +378,7 @@ def shares_over_time(shares: pd.DataFrame, documents: pd.DataFrame, domains: lis
         if len(keep) <= 8:
             for d in keep:
                 ax.annotate(names[d], (x[d], values[d]), xytext=(4, 3), textcoords="offset points", fontsize=7)
-        ax.set_title(bilingual_label(domain), fontsize=10, loc="left")
+        ax.set_title(lb.label("domain", domain), fontsize=10, loc="left")
     if len(keep) <= 8 and len(keep):   # room on the right for the names of the latest plans
         axes[0, 0].set_xlim(x.min() - 0.8, x.max() + 2.5)
     for ax in axes.ravel()[len(domains):]:
@@ -404,8 +398,14 @@ def shares_over_time(shares: pd.DataFrame, documents: pd.DataFrame, domains: lis
     return fig
 
 
-def topic_stability(summary: pd.DataFrame, level: float = 0.75) -> Figure:
-    """Each topic's member Jaccard against its AJ@10 over the refits, with the stability bars (size = tasks)."""
+def topic_stability(summary: pd.DataFrame, level: float | None = None) -> Figure:
+    """Each topic's member Jaccard against its AJ@10 over the refits, with the stability bars (size = tasks).
+
+    ``level`` defaults to the topic stability threshold of ``thresholds.yaml``.
+    """
+    from policylens.thresholds import minimum
+
+    level = minimum("topics", "topic.member_jaccard") if level is None else level
     figures.setup()
     fig, ax = plt.subplots(figsize=(8.5, 5.5))
     colors = np.where(summary["stable"].astype(bool), "#4C72B0", "#C44E52")

@@ -204,6 +204,10 @@ def main(argv: list[str] | None = None) -> int:
     ``--set pages``…, which also list the units that do not match); a set without thresholds is
     reported only.
     """
+    if argv and "--json" in argv:  # summary as JSON (policylens.evaluate.report)
+        from policylens.evaluate import main as evaluate_main
+
+        return evaluate_main(["structure", *argv])
     parser = argparse.ArgumentParser(prog="python -m policylens.evaluate structure",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("--raw", action="store_true", help="parse the raw files, not the cleaned corpus")

@@ -470,6 +470,10 @@ def acceptance(name: str, figures: dict[str, Any]) -> tuple[bool, str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Print the figures; return 1 when a set misses its thresholds (or F1 is below ``--min-f1``)."""
+    if argv and "--json" in argv:  # summary as JSON (policylens.evaluate.report)
+        from policylens.evaluate import main as evaluate_main
+
+        return evaluate_main(["targets", *argv])
     parser = argparse.ArgumentParser(prog="python -m policylens.evaluate targets", description=__doc__.split("\n")[0])
     parser.add_argument("--quiet", action="store_true", help="figures only, no lists of misses and false alarms")
     parser.add_argument("--min-f1", type=float, default=None,

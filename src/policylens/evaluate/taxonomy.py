@@ -94,6 +94,10 @@ def load_distant(path=None) -> pd.DataFrame:
     return load_external(DISTANT_PATH if path is None else path)
 
 
+#: The developer-written item sets, in report order: name → loader.
+ITEM_SETS = {"external": load_external, "blind": load_blind, "plans": load_plans, "distant": load_distant}
+
+
 def external_predictions(external: pd.DataFrame | None = None, train: pd.DataFrame | None = None,
                          modes: tuple[str, ...] = MODES, **params) -> pd.DataFrame:
     """Code the external set with coders fitted on the whole founding corpus.
@@ -240,6 +244,10 @@ def _class_splits(pred: pd.DataFrame) -> tuple[tuple[str, pd.DataFrame], ...]:
 
 def main(argv: list[str] | None = None) -> int:
     """Print the LOCO and/or external report; exit 1 when an acceptance threshold is missed."""
+    if argv and "--json" in argv:  # summary as JSON (policylens.evaluate.report)
+        from policylens.evaluate import main as evaluate_main
+
+        return evaluate_main(["taxonomy", *argv])
     parser = argparse.ArgumentParser(prog="python -m policylens.evaluate taxonomy", description=__doc__.split("\n")[0])
     parser.add_argument("--set", choices=("loco", "external", "blind", "plans", "distant", "all"), default="all",
                         help="which evaluation to run (default: LOCO, then the external and blind sets)")

@@ -83,6 +83,10 @@ def shuffled_units(units: pd.DataFrame, seed: int) -> pd.DataFrame:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if argv and "--json" in argv:  # summary as JSON (policylens.evaluate.report)
+        from policylens.evaluate import main as evaluate_main
+
+        return evaluate_main(["topics", *argv])
     parser = argparse.ArgumentParser(prog="python -m policylens.evaluate topics", description=__doc__.splitlines()[0])
     parser.add_argument("--units", help="units CSV (columns heading, text; optional kind); default: the build's tasks")
     parser.add_argument("--runs", type=int, default=30, help="refits on 90%% subsamples (default 30)")
