@@ -2,6 +2,7 @@
 
     python tools/readme_quality.py            # README table from the committed JSON
     python tools/readme_quality.py --update   # re-run every evaluation into reports/quality.json first
+    python tools/readme_quality.py --update structure targets   # re-run only these stages
     python tools/readme_quality.py --check    # exit 1 when the README table differs from the JSON
 
 ``--update`` is ``policylens evaluate all --json > reports/quality.json`` (several minutes: the
@@ -24,11 +25,15 @@ README = config.ROOT / "README.md"
 def main(argv: list[str] | None = None) -> int:
     """Update (or check) the README table; return the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--update", action="store_true", help="re-run every evaluation into reports/quality.json")
+    parser.add_argument("--update", nargs="*", metavar="STAGE", default=None, choices=report.STAGES,
+                        help="re-run the evaluations (all stages, or the ones named) into reports/quality.json")
     parser.add_argument("--check", action="store_true", help="exit 1 when the README table is out of date")
     args = parser.parse_args(argv)
-    if args.update:
-        write_bytes_atomic(report.dumps(report.summaries()).encode("utf-8"), report.QUALITY_JSON)
+    if args.update is not None:
+        stages = tuple(args.update) or report.STAGES
+        data = json.loads(report.QUALITY_JSON.read_text(encoding="utf-8")) if report.QUALITY_JSON.exists() else {}
+        data.update(report.summaries(stages))
+        write_bytes_atomic(report.dumps(data).encode("utf-8"), report.QUALITY_JSON)
     data = json.loads(report.QUALITY_JSON.read_text(encoding="utf-8"))
     text = README.read_text(encoding="utf-8")
     new = report.replace_block(text, report.markdown_table(data))
