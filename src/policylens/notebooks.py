@@ -135,13 +135,30 @@ def cache_env(cache: Path | None = None) -> dict[str, str]:
 _CACHE_DIRS = ("MPLCONFIGDIR", "IPYTHONDIR", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR")
 
 
+def kernel_env(cache: Path | None = None) -> dict[str, str]:
+    """:func:`cache_env` plus an absolute ``PYTHONPATH`` led by this policylens.
+
+    A kernel runs in the notebook's folder, where a relative ``PYTHONPATH=src``
+    would miss; it must import the same policylens as the process that starts it
+    (and so write figures into the same checkout).
+    """
+    paths = [str(config.PACKAGE_DIR.parent), *[str(Path(p).resolve()) for p in
+                                               os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]]
+    return {**cache_env(cache), "PYTHONPATH": os.pathsep.join(dict.fromkeys(paths))}
+
+
+def make_cache_dirs(env: dict[str, str]) -> None:
+    """Create the cache folders that ``env`` names."""
+    for key in _CACHE_DIRS:
+        if key in env:
+            Path(env[key]).mkdir(parents=True, exist_ok=True)
+
+
 @contextlib.contextmanager
 def _environment(env: dict[str, str]) -> Iterator[None]:
     """Set ``env`` for this process and the kernels it starts; restore the old values after."""
     old = {key: os.environ.get(key) for key in env}
-    for key in _CACHE_DIRS:
-        if key in env:
-            Path(env[key]).mkdir(parents=True, exist_ok=True)
+    make_cache_dirs(env)
     os.environ.update(env)
     try:
         yield
@@ -181,11 +198,7 @@ def execute(path: Path, timeout: int = 900, cache: Path | None = None) -> Path:
         path = twin_of(path)
     cache = Path(cache or config.CACHE)
     nb = synced(path)
-    # the kernel runs in the notebook's folder: it imports the same policylens as this process
-    paths = [str(config.PACKAGE_DIR.parent), *[str(Path(p).resolve()) for p in
-                                               os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]]
-    env = {**cache_env(cache), "PYTHONPATH": os.pathsep.join(dict.fromkeys(paths))}
-    with _environment(env), _kernel_manager(cache) as km:
+    with _environment(kernel_env(cache)), _kernel_manager(cache) as km:
         # the local kernel's start-up notices are not for readers: log errors only
         client = NotebookClient(nb, km=km, timeout=timeout,
                                 kernel_name=KERNELSPEC["name"], record_timing=False,
