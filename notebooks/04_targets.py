@@ -96,6 +96,34 @@ saved = figures.save(fig, "04_rates_vs_national")
 print("\n".join(compare.benchmark_sentences(benchmarks)))
 
 # %% [markdown]
+# ## Targets against later results 目标与后续实际
+#
+# `policylens.extract_quantities` reads every number of a plan with a `status`: `target` (a commitment), `achieved` (a
+# reported result: 已, 截至, 上半年, a past year), `baseline` (the status quo: 现有, 目前, 共有, the start of a change) or
+# `forecast` (预计 + a demographic subject), and the cue that decided it; `extract_targets` keeps the targets.
+# Where a later plan of a place reports a result for an indicator an earlier plan of the same place targeted,
+# `targets_vs_results` pairs them (target, year, reported value, year, met or not).
+
+# %%
+from policylens.build import plan_year_for
+from policylens.targets import extract_quantities, targets_vs_results
+
+quantities = pd.concat([
+    extract_quantities((config.DATA_PROCESSED / "clean" / f"{row['doc_id']}.txt").read_text(encoding="utf-8"),
+                       plan_year_for(row)).assign(doc_id=row["doc_id"])
+    for row in documents.to_dict("records")], ignore_index=True)
+pd.crosstab(quantities["doc_id"], quantities["status"], margins=True, margins_name="all 合计")
+
+# %%
+pairs = targets_vs_results(quantities, documents)
+if pairs.empty:
+    places = documents.groupby("city_zh")["doc_id"].count()
+    print(f"No pairs: the corpus holds {len(documents)} plans from {len(places)} places, "
+          f"{'one plan per place' if places.max() == 1 else 'but no later plan reports a targeted indicator'}, "
+          "so no plan reports a result for an indicator that an earlier plan of the same place targeted.")
+pairs
+
+# %% [markdown]
 # ## How good is the extraction? 抽取质量
 #
 # Measured against the hand-annotated gold records of the **founding corpus** (`data/external/gold/targets_seeds.csv`):
