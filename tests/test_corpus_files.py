@@ -197,3 +197,11 @@ def test_checksum_of_a_folder_is_an_error_not_a_crash(tmp_path):
     (raw / "zhuzhou-2017.txt").mkdir()
     _, problems = check_manifest(raw / "manifest.csv", raw)
     assert any(p.column == "doc_id" and "is a folder" in p.reason for p in problems)
+
+
+def test_manifest_codes_have_labels():
+    from policylens import labels
+    from policylens.manifest import ADMIN_LEVELS, DOC_TYPES
+
+    assert set(labels.codes("doc_type")) == set(DOC_TYPES)
+    assert set(labels.codes("admin_level")) == set(ADMIN_LEVELS)

@@ -84,6 +84,21 @@ def test_add_and_build_without_error(journey):
     assert _cli(["check"], root).returncode == 0
 
 
+def test_corpus_notebook_runs_on_the_new_corpus(journey, monkeypatch):
+    """Notebook 01 executes on the ten-plan corpus and shows the new plans (the others: ``make reproduce``)."""
+    from policylens.notebooks import execute
+
+    root, *_ = journey
+    (root / "notebooks").mkdir(exist_ok=True)
+    shutil.copy(config.NOTEBOOKS / "01_corpus_overview.py", root / "notebooks")
+    shutil.copy(config.NOTEBOOKS / "jupytext.toml", root / "notebooks")
+    monkeypatch.setenv("POLICYLENS_ROOT", str(root))
+    notebook = execute(root / "notebooks" / "01_corpus_overview.py", timeout=300, cache=root / ".cache")
+    text = notebook.read_text(encoding="utf-8")
+    assert '"output_type": "error"' not in text
+    assert "10 plans" in text and "醴陵" in text
+
+
 def test_scanned_pdf_and_unsupported_format_are_clear_errors(journey):
     _, _, refused, _ = journey
     assert refused.returncode == 1
