@@ -39,7 +39,7 @@ def test_schema_md_names_types_codes_and_the_threshold_from_its_file():
 
     text = schema.markdown()
     assert "| `target_year` | Int64 |" in text
-    assert "`annual_plan`, `work_key_points`, `multi_year_action_plan`" in text
+    assert "`annual_plan`, `work_key_points`, `work_arrangement`, `multi_year_action_plan`, `development_plan`" in text
     assert f"member_jaccard >= {thresholds.minimum('topics', 'topic.member_jaccard'):.2f}" in text
     assert "{thresholds." not in text
 
