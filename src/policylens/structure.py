@@ -293,7 +293,19 @@ def _heading_at(text: str, pos: int, bound: int) -> tuple[str, int]:
     head = text[pos:cut].strip().rstrip(_HEAD_TRAIL).strip()
     if len(head) > MAX_HEADING:
         head = _run_in_title(text[pos:min(pos + MAX_HEADING, bound)].strip())
+    elif len(head) >= 16:
+        head = _cue_title(head) or head
     return head, pos
+
+
+def _cue_title(head: str) -> str:
+    """The kind cue (4+ characters) a long heading opens with when its body runs on after it
+    with no punctuation (``总体要求坚持以科学发展观为统领…``); '' otherwise."""
+    for word in _cue_words():
+        if (len(word) >= 4 and len(head) > len(word) and head.startswith(word)
+                and head[len(word)] not in "和与及、暨，,"):
+            return word
+    return ""
 
 
 _YEAR_AT = re.compile("(?:19|20)[0-9]{2}年")
@@ -316,9 +328,9 @@ def _run_in_title(head: str) -> str:
     → ``加强教师队伍建设`` (a year opens the body), ``提升教育质量，开齐开足…`` → the
     clause before the first ``，``; otherwise the first :data:`SHORT_HEADING` characters.
     """
-    for word in _cue_words():
-        if head.startswith(word) and len(word) >= 4:
-            return word
+    cue = _cue_title(head) if len(head) > 4 else ""
+    if cue:
+        return cue
     year = _YEAR_AT.search(head, 4, SHORT_HEADING + 4)
     if year is not None:
         return head[:year.start()]
