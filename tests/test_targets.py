@@ -828,3 +828,16 @@ def test_targets_against_later_results_of_the_same_place():
     assert got == {("preschool_gross_enrollment_rate", 90, 88.5, False), ("primary_dropout_rate", 0.5, 0.3, True)}
     assert set(pairs["reported_doc"]) == {"a-2021"}                # never another place's report
     assert targets_vs_results(quantities.iloc[0:0], documents).empty
+
+
+@pytest.mark.parametrize("text, statuses", [
+    ("项目开工率为96.5%。", ["achieved"]),                             # a progress rate stated with 为
+    ("确保项目开工率达到100%。", ["target"]),
+    ("完成投资2180万元,占计划的64.2%。", ["achieved", "achieved"]),      # set against the plan
+    ("该校高考本科上线率达41.5%,创历史新高。", ["achieved"]),
+    ("力争完成投资5000万元,占总投资的60%。", ["target", "target"]),
+    ("2019年建成4所,2020年将再建成6所。", ["achieved", "target"]),      # no plan year: the year looked ahead to
+    ("2018年新建5所,2019年新建8所,到2020年累计建成20所。", ["target", "target", "target"]),
+])
+def test_progress_reports_without_a_plan_year(text, statuses):
+    assert list(extract_quantities(text)["status"]) == statuses

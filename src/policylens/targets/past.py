@@ -188,6 +188,7 @@ def _classify_past(t: str, cands: list[_Cand], rules: Rules, years: list[tuple[i
     if regions is None:
         regions = _retrospective_regions(t, rules)
     latest_plan = max((n for n in _five_year_plans(t)), default=0)
+    ahead_year = _ahead_year(t, years, rules) if plan_year is None else None
     r = 0
     for c in cands:
         if c.status != "target":
@@ -220,11 +221,17 @@ def _classify_past(t: str, cands: list[_Cand], rules: Rules, years: list[tuple[i
             _set(c, cue, rules)
             continue
         cue = _earlier_year_sentence(t, s_lo, c.nstart, years, plan_year, quoted, rules) if plan_year else ""
+        if not cue and plan_year is None and ahead_year and rules.resultative_re.search(clause):
+            cue = _earlier_year_sentence(t, s_lo, c.nstart, years, ahead_year, quoted, rules)
         cue = cue or _earlier_plan_sentence(sent, latest_plan, plan_year, rules)
         if cue:
             _set(c, cue, rules)
             continue
         cue = _retrospective_paragraph(t, s_lo, c.nstart, years, plan_year, quoted, rules)
+        if cue:
+            _set(c, cue, rules)
+            continue
+        cue = _progress(t, c, s_lo, sent, rules)
         if cue:
             _set(c, cue, rules)
             continue
@@ -234,6 +241,30 @@ def _classify_past(t: str, cands: list[_Cand], rules: Rules, years: list[tuple[i
 
 
 _FIVE_YEAR = re.compile(r"(?:十[一二三四五六七八九]|[六七八九])五")
+
+
+def _ahead_year(t: str, years: list[tuple[int, int, int]], rules: Rules) -> int | None:
+    """Without a plan year: the latest year the text looks ahead to (到2025年, 2020年将, 2024年计划),
+    the reference for reports with a resultative verb about earlier years (2019年建成4所)."""
+    best = None
+    for start, end, year in years:
+        if t.startswith(("到", "至"), max(0, start - 1)) or rules.future_re.match(t, end, min(len(t), end + 6)) \
+                or rules.future_re.match(t, min(len(t), end + 1), min(len(t), end + 6)):
+            best = year if best is None else max(best, year)
+    return best
+
+
+def _progress(t: str, c: _Cand, s_lo: int, sent: str, rules: Rules) -> str:
+    """A progress report: a progress rate 为 before the number in its clause (开工率为96.5%), or a
+    share of the plan or a record after it in the sentence (完成投资2180万元,占计划的64.2%;
+    上线率达41.5%,创历史新高); never when a future cue stands earlier in the sentence."""
+    m = rules.progress_before_re.search(t, c.clause_start, c.nstart)
+    if m is None:
+        end = t.find("。", c.nend, c.nend + 60)
+        m = rules.progress_after_re.search(t, c.nend, end if end >= 0 else min(len(t), c.nend + 60))
+    if m is None or rules.future_re.search(sent):
+        return ""
+    return m.group()
 
 
 def _five_year_plans(t: str):

@@ -41,6 +41,7 @@ class Rules:
     achieved_unless_future: tuple[str, ...] = ()
     retrospective: tuple[str, ...] = ()
     future_re: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!)"))
+    resultative_re: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!)"))
     reset_cues: tuple[str, ...] = ()
     retrospective_heading_re: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!)"))
     section_end_re: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!)"))
@@ -70,7 +71,9 @@ class Rules:
     approx_before: tuple[str, ...] = ()
     approx_after: frozenset[str] = frozenset()
     population_re: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!)"))
-    population_units: frozenset[str] = frozenset()   # 成 → 10 (a tenth is ten per cent)
+    population_units: frozenset[str] = frozenset()
+    progress_before_re: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!)"))
+    progress_after_re: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!)"))   # 成 → 10 (a tenth is ten per cent)
 
 
 # --------------------------------------------------------------------------- rule-file models
@@ -127,6 +130,7 @@ class PastRules(RuleModel):
     achieved_unless_future: list[str] = []
     retrospective_cues: list[str] = []
     future_cues: str = "(?!)"
+    resultative: str = "(?!)"
     reset_cues: list[str] = []
     conditional_before: str = ""
     retrospective_heading: str = "(?!)"
@@ -189,6 +193,14 @@ class ApproxWords(RuleModel):
     after: list[str] = []
 
 
+class ProgressRules(RuleModel):
+    """Progress reports: a progress rate before the number, a share of the plan or a record after it."""
+
+    before: str = "(?!)"
+    after: str = "(?!)"
+    reason: str = ""
+
+
 class PopulationRules(RuleModel):
     """A count that states the size of a population (辖区适龄儿童近6200人) is the status quo."""
 
@@ -220,6 +232,7 @@ class TargetRuleFile(RuleModel):
     achieved_cues: list[str] = []
     status_cues: list[StatusCue] = []
     population: PopulationRules = PopulationRules()
+    progress: ProgressRules = ProgressRules()
     approx_words: ApproxWords = ApproxWords()
     past: PastRules = PastRules()
     horizon: HorizonRules = HorizonRules()
@@ -299,12 +312,15 @@ def load_rules(path: Path | None = None) -> Rules:
         achieved_unless_future=tuple(past.achieved_unless_future),
         retrospective=tuple(sorted(past.retrospective_cues, key=len, reverse=True)),
         future_re=comp("past.future_cues", past.future_cues),
+        resultative_re=comp("past.resultative", past.resultative),
         reset_cues=tuple(past.reset_cues),
         retrospective_heading_re=comp("past.retrospective_heading", past.retrospective_heading),
         review_max_chars=past.review_max_chars,
         approx_before=tuple(raw.approx_words.before),
         approx_after=frozenset(raw.approx_words.after),
         population_re=comp("population.subject", raw.population.subject),
+        progress_before_re=comp("progress.before", raw.progress.before),
+        progress_after_re=comp("progress.after", raw.progress.after),
         population_units=frozenset(raw.population.units),
         section_end_re=comp("past.section_end", past.section_end),
         retrospective_opener_re=comp("past.retrospective_opener", past.retrospective_opener),
