@@ -280,6 +280,6 @@ def append_row(row: dict[str, str], path: Path | None = None) -> None:
     writer = csv.DictWriter(buf, fieldnames=header, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     writer.writerows(body)
-    from policylens.io import write_bytes_atomic
+    from policylens.files import write_bytes_atomic
 
     write_bytes_atomic(buf.getvalue().encode("utf-8"), path)
