@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import os
 import shutil
@@ -205,3 +206,18 @@ def test_manifest_codes_have_labels():
 
     assert set(labels.codes("doc_type")) == set(DOC_TYPES)
     assert set(labels.codes("admin_level")) == set(ADMIN_LEVELS)
+
+
+def test_a_saved_web_page_named_txt_is_refused_and_the_rest_builds(tmp_path):
+    raw = _copy(tmp_path)
+    page = "<!DOCTYPE html>\n<html><head><title>计划</title></head>\n<body><div>" + PLAN + "</div></body></html>\n"
+    (raw / "baotou-2018.txt").write_text(page, encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"baotou-2018\.txt:1: a saved web page .*policylens add"):
+        read_raw(raw / "baotou-2018.txt")
+    header, rows = _rows(raw)
+    rows[0]["sha256"] = hashlib.sha256((raw / "baotou-2018.txt").read_bytes()).hexdigest()
+    _write(raw, header, rows)
+    with pytest.warns(UserWarning):
+        corpus = build_corpus(raw / "manifest.csv", raw)
+    assert "baotou-2018" not in corpus.results and len(corpus.results) == 4
+    assert [e.reason[:20] for e in corpus.errors] == ["a saved web page (HT"]

@@ -276,7 +276,24 @@ def decode_bytes(data: bytes, path: Path | str = "<bytes>") -> RawText:
     return _legacy(data, path, utf8_error)
 
 
+_HTML_TAG = re.compile(r"<(?:!doctype|html|head|body|div|p|table|span|script|meta)\b", re.IGNORECASE)
+
+
+def looks_like_html(text: str) -> bool:
+    """A saved web page: several HTML tags near the start (a plan's text has none)."""
+    return len(_HTML_TAG.findall(text[:5000])) >= 3
+
+
 def read_raw(path: Path | str) -> RawText:
-    """Read and decode one raw plan file (see :func:`read_bytes` and :func:`decode_bytes`)."""
+    """Read and decode one raw plan file (see :func:`read_bytes` and :func:`decode_bytes`).
+
+    A saved web page (HTML tags) is refused: its tags would become units; ``policylens add``
+    extracts its main text instead.
+    """
     path = Path(path)
-    return decode_bytes(read_bytes(path), path)
+    raw = decode_bytes(read_bytes(path), path)
+    if looks_like_html(raw.text):
+        line = raw.text.count("\n", 0, _HTML_TAG.search(raw.text).start()) + 1
+        raise CorpusError(path, "a saved web page (HTML tags), not plain text: `policylens add` it as .html to "
+                                "extract its main text", line=line)
+    return raw

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from policylens.outline import match_marker
-from policylens.rawfile import CorpusError, decode_bytes
+from policylens.rawfile import CorpusError, decode_bytes, looks_like_html
 
 #: File suffixes ``policylens add`` reads, and what each is read with.
 SUPPORTED = {".txt": "plain text (UTF-8, GB18030/GBK, Big5, UTF-16)", ".html": "web page (trafilatura)",
@@ -210,7 +210,7 @@ def extract(path: Path | str, data: bytes | None = None) -> Extracted:
     data = read_bytes(path) if data is None else data
     if suffix == ".txt":
         raw = decode_bytes(data, path)
-        if re.search(r"<(?:html|body|div|p|head)\b", raw.text[:4000], re.I):
+        if looks_like_html(raw.text):
             raise CorpusError(path, "a saved web page (HTML tags) named .txt: rename it to .html and add it again")
         return Extracted(raw.text, "txt", raw.encoding)
     if suffix in (".html", ".htm"):
