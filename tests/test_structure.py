@@ -698,3 +698,18 @@ def test_headings_that_run_into_their_body():
     assert list(units["heading"]) == ["总体要求", "工作目标"]
     assert list(units["kind"]) == ["requirement", "goal"]
     assert parse_plan("一、总体要求和目标\n内容。\n").iloc[0]["heading"] == "总体要求和目标"
+
+
+def test_first_marker_glued_to_any_short_noise_when_the_next_line_continues():
+    text = "XX教育信息网 首页3、加强学校安全工作。开展隐患排查。\n4、推进教育信息化。建设智慧课堂。\n"
+    assert list(parse_plan(text)["path"]) == ["", "3", "4"]
+    text = "XX教育信息网 首页3、加强学校安全工作。开展隐患排查。\n(二)推进教育信息化。\n"
+    assert list(parse_plan(text)["path"]) == ["", "(二)"]
+
+
+def test_a_line_starting_with_a_number_is_no_bare_heading():
+    text = ("XX镇教育工作计划\n工作目标\n1.提升质量。全面提升。\n2011年每个街道建成学校\n2.加强队伍。培训教师。\n"
+            "保障措施\n1.加强领导。成立小组。\n")
+    units = parse_plan(text)
+    assert list(units["path"]) == ["", "h1/1", "h1/2", "h2/1"]
+    assert "2011年每个街道" in units.iloc[1]["body"]

@@ -251,6 +251,18 @@ def _noise_before(text: str, start: int, pos: int) -> bool:
     return head.endswith("】") or head.endswith(_TITLE_ENDINGS)
 
 
+def _next_line_continues(text: str, line_end: int, marker: Marker) -> bool:
+    """The next non-blank line opens with the next number of ``marker``'s type (``3、`` → ``4、``)."""
+    nxt = _LINE.search(text, line_end)
+    while nxt is not None and not nxt.group().strip():
+        nxt = _LINE.search(text, nxt.end())
+    if nxt is None or marker.value is None:
+        return False
+    following = match_marker(text, nxt.start(), nxt.end())
+    return (following is not None and following.type == marker.type
+            and following.value == marker.value + 1)
+
+
 def inline_breaks(text: str) -> list[int]:
     """Offsets of outline markers that open an item inside a line (a lost line break).
 
@@ -266,7 +278,8 @@ def inline_breaks(text: str) -> list[int]:
     * or it follows a short heading with no sentence punctuation between (at most
       :data:`MAX_HEADING` characters after the previous marker) and continues the
       numbering or opens a new level;
-    * or no marker has been seen yet and a breadcrumb or page-title fragment precedes it.
+    * or no marker has been seen yet and a breadcrumb or page-title fragment precedes it
+      (or any short text, when the next line opens with the next number of its type).
 
     Anything else (``落实(1)项制度``, a list in a sentence) stays text.
     """
@@ -307,7 +320,8 @@ def inline_breaks(text: str) -> list[int]:
                      and (seq.continues(rank, value) or seq.opens(rank, value)))
                     or (not seq.seen and pos - segment <= 2 * MAX_HEADING
                         and not _SENTENCE.search(text, segment, pos)
-                        and _noise_before(text, segment, pos)))
+                        and (_noise_before(text, segment, pos)
+                             or _next_line_continues(text, line_end, marker))))
             if not ok:
                 continue
             breaks.append(pos)

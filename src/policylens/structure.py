@@ -408,7 +408,10 @@ def _bare_headings(text: str, lines: list[tuple[Marker | None, int, int]]) -> se
         line = text[start:end]
         if not _is_bare_candidate(line, rules):
             continue
-        if lines[i + 1][0] is not None or any(w in line for w in words):
+        has_cue = any(w in line for w in words)
+        if line[0].isdigit() and not has_cue:
+            continue                  # "2011年每个街道建成学校", "12至45周岁…": a sentence, not a title
+        if lines[i + 1][0] is not None or has_cue:
             found.add(i)
     return found if len(found) >= rules["min_count"] else set()
 
