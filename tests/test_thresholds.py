@@ -66,3 +66,23 @@ def test_a_bad_threshold_file_names_file_and_line(tmp_path, topics, match, line)
     with pytest.raises(RuleFileError, match=match) as err:
         thresholds.load(path)
     assert str(err.value).startswith(f"{path}:{line}:")
+
+
+def test_evaluation_code_holds_no_threshold_literal():
+    """No comparison with, or option default of, a bare 0 < x < 1 number in the evaluation commands."""
+    import ast
+
+    from policylens import config
+
+    for path in sorted((config.PACKAGE_DIR / "evaluate").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            numbers = []
+            if isinstance(node, ast.Compare):
+                numbers = [node.left, *node.comparators]
+            elif isinstance(node, ast.keyword) and node.arg == "default":
+                numbers = [node.value]
+            for n in numbers:
+                if isinstance(n, ast.Constant) and isinstance(n.value, float) and 0 < n.value < 1:
+                    raise AssertionError(f"{path.name}:{n.lineno}: threshold literal {n.value}; "
+                                         f"read it from thresholds.yaml")

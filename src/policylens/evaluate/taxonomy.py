@@ -309,8 +309,14 @@ def main(argv: list[str] | None = None) -> int:
                 s = scores(part["gold"], part["pred_blend"])
                 extra = f", macro-F1 {s['macro_f1']:.3f}, kappa {s['kappa']:.3f}" if splits is _tranche_splits else ""
                 print(f"{label}: n {s['n']}, accuracy {s['accuracy']:.3f}{extra}")
-        passed = summary.iloc[0]["blend_accuracy"] >= threshold
-        print(f"\n{name} acceptance (accuracy >= {threshold}): {'PASS' if passed else 'FAIL'}")
+        overall = summary.iloc[0]
+        bars = thresholds.for_set("taxonomy", name)  # accuracy (overridable by --min-NAME-accuracy), macro_f1
+        passed = bool(overall["blend_accuracy"] >= threshold)
+        shown = [f"accuracy >= {threshold}"]
+        if "macro_f1" in bars:
+            passed = passed and bars["macro_f1"].passes(overall["blend_macro_f1"])
+            shown.append(f"macro-F1 {bars['macro_f1'].describe()}")
+        print(f"\n{name} acceptance ({', '.join(shown)}): {'PASS' if passed else 'FAIL'}")
         ok = ok and passed
     return 0 if ok else 1
 

@@ -113,7 +113,9 @@ def main(argv: list[str] | None = None) -> int:
           else f"k = {model.n_topics_} fixed")
 
     summary = model.topic_summary_.drop(columns=["display_label"])
-    print(f"\nper topic ({args.runs} refits on 90% subsamples; stable = member Jaccard >= 0.75 and AJ@10 >= 0.75):")
+    print(f"\nper topic ({args.runs} refits on 90% subsamples; stable = member Jaccard "
+          f"{thresholds.threshold('topics', 'topic.member_jaccard').describe()} and AJ@10 "
+          f"{thresholds.threshold('topics', 'topic.term_agreement').describe()}):")
     print(summary.to_string(index=False))
     share = model.stable_share_
     ami, ari = model.refits_["ami"], model.refits_["ari"]
