@@ -202,6 +202,13 @@ def test_determinism_byte_for_byte(units):
     assert first.unit_stability_.to_csv(index=False) == second.unit_stability_.to_csv(index=False)
 
 
+def test_parallel_refits_give_the_same_model(units):
+    one = TopicModel(n_topics=6, stability_runs=2).fit(units)
+    two = TopicModel(n_topics=6, stability_runs=2, n_jobs=2).fit(units)
+    assert one.topic_summary_.to_csv(index=False) == two.topic_summary_.to_csv(index=False)
+    assert one.unit_stability_.to_csv(index=False) == two.unit_stability_.to_csv(index=False)
+
+
 # -- quality --------------------------------------------------------------------
 
 def test_metrics_on_known_cases():

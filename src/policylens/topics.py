@@ -173,14 +173,16 @@ class TopicModel(BaseEstimator):
         members matter: at tol 1e-2 the stable share on the founding tasks was 0.34, at 1e-3 0.52 (30 refits).
     kinds : tuple of str
         ``kind`` values fitted on when the units have a ``kind`` column.
+    n_jobs : int or None
+        Processes for the stability refits (joblib; None or 1: in this process). Results do not depend on it.
     """
 
     def __init__(self, n_topics: int | None = None, random_state: int = config.SEED, n_top_terms: int = 10,
                  units_per_topic: int = 7, min_topics: int = 4, max_topics: int = 16, n_folds: int = 20,
                  heading_weight: int = 2, min_df: int = 2, max_df: float = 0.5, stability_runs: int = 10,
                  subsample: float = 0.9, stability_sample: int | None = 2000, n_label_terms: int = 3,
-                 max_iter: int = 400, tol: float = 1e-3,
-                 kinds: tuple[str, ...] = FIT_KINDS):
+                 max_iter: int = 400, tol: float = 1e-3, kinds: tuple[str, ...] = FIT_KINDS,
+                 n_jobs: int | None = None):
         self.n_topics = n_topics
         self.random_state = random_state
         self.n_top_terms = n_top_terms
@@ -198,6 +200,7 @@ class TopicModel(BaseEstimator):
         self.max_iter = max_iter
         self.tol = tol
         self.kinds = kinds
+        self.n_jobs = n_jobs
 
     # -- helpers -----------------------------------------------------------
     def _fit_units(self, units: pd.DataFrame) -> pd.DataFrame:
@@ -294,6 +297,14 @@ class TopicModel(BaseEstimator):
         self.topics_ = self._topic_table(vocab)
         return self
 
+    def _refit(self, docs: list[list[str]], k: int, seed: tuple[int, ...]) -> tuple[list[list[str]], np.ndarray]:
+        """One stability refit: top terms and dominant topics of the ensemble on ``docs``."""
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(1):
+            vec, H, W = self._fit_on(docs, k, seed)
+        return self._top_terms(vec.get_feature_names_out(), H), self._dominant(W)
+
     def _stability(self, docs: list[list[str]]) -> None:
         k, n = self.n_topics_, len(docs)
         ref = self.assignments_
@@ -303,14 +314,17 @@ class TopicModel(BaseEstimator):
             pool = np.sort(rng.choice(n, size=self.stability_sample, replace=False))
         size = max(int(round(self.subsample * len(pool))), 2)
         mj, aj, seen, landed, rows, self.refit_terms_ = [], [], np.zeros(n), np.zeros(n), [], []
-        reproduced = 0
-        for run in range(self.stability_runs):
-            idx = np.sort(rng.choice(pool, size=size, replace=False))
-            reproduced += int(self._rule(size) == k) if self.n_topics is None else 0
-            vec, H, W = self._fit_on([docs[i] for i in idx], k, (self.random_state, 2, run))
-            terms = self._top_terms(vec.get_feature_names_out(), H)
+        draws = [np.sort(rng.choice(pool, size=size, replace=False)) for _ in range(self.stability_runs)]
+        reproduced = sum(int(self._rule(size) == k) for _ in draws) if self.n_topics is None else 0
+        jobs = [([docs[i] for i in idx], k, (self.random_state, 2, run)) for run, idx in enumerate(draws)]
+        if self.n_jobs in (None, 1) or len(jobs) < 2:
+            refits = [self._refit(*job) for job in jobs]
+        else:  # refits are independent and seeded: the same results in any process, in order
+            from joblib import Parallel, delayed
+
+            refits = Parallel(n_jobs=self.n_jobs)(delayed(self._refit)(*job) for job in jobs)
+        for run, (idx, (terms, lab)) in enumerate(zip(draws, refits)):
             self.refit_terms_.append(terms)
-            lab = self._dominant(W)
             ref_sub = ref[idx]
             run_mj = member_jaccard(ref_sub, lab, k, k)
             run_aj = matched_average_jaccard(self.top_terms_, terms, self.n_top_terms)

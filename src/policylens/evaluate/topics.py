@@ -93,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=config.SEED)
     parser.add_argument("--n-topics", type=int, default=None, help="fix k instead of the rule")
     parser.add_argument("--min-stable-share", type=float, default=thresholds.minimum("topics", "stable_share"))
+    parser.add_argument("--jobs", type=int, default=1, help="processes for the refits (same results)")
     parser.add_argument("--no-null", action="store_true", help="skip the shuffled-corpus null (saves a refit series)")
     args = parser.parse_args(argv)
 
@@ -103,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     pd.set_option("display.width", 220)
     pd.set_option("display.unicode.east_asian_width", True)
     started = time.perf_counter()
-    model = TopicModel(n_topics=args.n_topics, random_state=args.seed, stability_runs=args.runs).fit(units)
+    model = TopicModel(n_topics=args.n_topics, random_state=args.seed, stability_runs=args.runs,
+                       n_jobs=args.jobs).fit(units)
     seconds = time.perf_counter() - started
     sel = model.selection_.iloc[0]
     print(f"topic model (K-fold ensemble NMF, {model.n_folds} folds) on {model.n_fit_units_} task units "
