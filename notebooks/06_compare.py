@@ -28,8 +28,8 @@ few = plots.too_few_tasks(tasks)
 # %%
 per_city = documents.groupby("city_zh").size()
 Markdown(f"The corpus has {len(documents)} plans from {len(per_city)} places and "
-         f"{documents['plan_start_year'].nunique()} different start years; {int((per_city > 1).sum())} places have "
-         "more than one plan. "
+         f"{documents['plan_start_year'].nunique()} different start years; places with more than one plan: "
+         f"{int((per_city > 1).sum())}. "
          + ("Where each place has one plan, differences between cities and between years cannot be separated — read "
             "every contrast below as a description of these documents, not as a trend."
             if (per_city > 1).sum() == 0 else
@@ -88,7 +88,7 @@ saved = figures.save(fig, "06_priorities_over_time")
 
 # %%
 series = documents.groupby("city_zh")["plan_start_year"].nunique()
-Markdown(f"{int((series > 1).sum())} of {len(series)} places have plans from more than one year. "
+Markdown(f"Places with plans from more than one year: {int((series > 1).sum())} of {len(series)}. "
          + ("With one plan per city, what the panels show is suggestive, not a measured trend: adding plans of the same "
             "cities over several years (`policylens add`, or `data/raw/` + a manifest row) turns it into one."
             if (series > 1).sum() == 0 else "Their lines are the only within-city changes the corpus can show."))
@@ -98,17 +98,18 @@ Markdown(f"{int((series > 1).sum())} of {len(series)} places have plans from mor
 #
 # A plan has a few dozen tasks at most, so a share of 11% against 7% may be noise. Resampling each plan's tasks with replacement
 # (2,000 times, seeded) gives a 95% interval for every share; a difference between two plans is called a difference
-# only when the bootstrap interval of the difference excludes zero.
+# only when the bootstrap interval of the difference excludes zero. Plans with fewer than three tasks are left out.
 
 # %%
 intervals = compare.domain_share_intervals(tasks)
 fig = plots.share_intervals(intervals, documents, ["party", "governance", "safety", "curriculum"],
-                            "Selected priorities per plan 各规划的重点领域")
+                            "Selected priorities per plan 各规划的重点领域", flagged=few)
 saved = figures.save(fig, "06_share_intervals")
 
 # %%
 differences = compare.pairwise_share_differences(
     tasks, "domain", list(taxonomy.domain_codes()), {c: taxonomy.bilingual_label(c) for c in taxonomy.domain_codes()})
+differences = differences[~differences["doc_a"].isin(few.index) & ~differences["doc_b"].isin(few.index)]
 supported = differences[differences["differs"]]
 print(f"{len(supported)} of {len(differences)} plan-pair × domain differences are supported by the intervals:")
 print("\n".join(f"  {r.label}: {r.doc_a} {r.share_a:.0%} vs {r.doc_b} {r.share_b:.0%} "

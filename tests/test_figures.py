@@ -148,7 +148,9 @@ def test_a_plan_with_too_few_tasks_is_flagged_not_shown_as_a_full_share():
     fig = plots.share_heatmap(compare.share_matrix(shares), documents, "shares 占比", flagged=few)
     ax = fig.axes[0]
     labels = [t.get_text() for t in ax.get_xticklabels()]
-    flagged = [i for i, label in enumerate(labels) if "too few tasks 任务过少" in label]
+    fig.canvas.draw()
+    assert not _overlapping(ax.get_xticklabels()), "the flagged plan's label collides with its neighbours"
+    flagged = [i for i, label in enumerate(labels) if "too few tasks" in label and "任务过少" in label]
     assert len(flagged) == 1
     annotated = {round(t.get_position()[0] - 0.5) for t in ax.texts if t.get_text()}
     assert flagged[0] not in annotated, "no shares are printed for the flagged plan"

@@ -6,6 +6,8 @@ matplotlib Figure; the notebooks show it and save it with
 """
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -244,8 +246,8 @@ def rates_vs_national(table: pd.DataFrame, documents: pd.DataFrame) -> Figure:
     return fig
 
 
-def _flag_label(label: str, n: int) -> str:
-    return f"{label} (n={n}: too few tasks 任务过少)"
+def _flag_label(label: str, n: int, sep: str = " ") -> str:
+    return f"{label}{sep}(n={n}: too few tasks{sep}任务过少)"
 
 
 def share_heatmap(matrix: pd.DataFrame, documents: pd.DataFrame, title: str, row_labels: dict[str, str] | None = None,
@@ -265,7 +267,8 @@ def share_heatmap(matrix: pd.DataFrame, documents: pd.DataFrame, title: str, row
     names = plan_labels(documents, sep="\n" if few_plans else " ")
     data = matrix.reindex([d for d in plan_order(documents) if d in matrix.index]).astype(float)
     data.loc[data.index.isin(flagged.index)] = np.nan
-    data.index = [_flag_label(names.get(d, d), int(flagged[d])) if d in flagged.index else names.get(d, d)
+    data.index = [_flag_label(names.get(d, d), int(flagged[d]), "\n" if few_plans else " ")
+                  if d in flagged.index else names.get(d, d)
                   for d in data.index]
     if row_labels:
         data.columns = [row_labels.get(c, c) for c in data.columns]
@@ -427,11 +430,18 @@ def topic_stability(summary: pd.DataFrame, level: float | None = None) -> Figure
     return fig
 
 
-def share_intervals(intervals: pd.DataFrame, documents: pd.DataFrame, categories: list, title: str) -> Figure:
-    """Shares with bootstrap intervals: one panel per category, one row per plan (``compare.share_intervals``)."""
+def share_intervals(intervals: pd.DataFrame, documents: pd.DataFrame, categories: list, title: str,
+                    flagged: pd.Series | None = None) -> Figure:
+    """Shares with bootstrap intervals: one panel per category, one row per plan (``compare.share_intervals``).
+
+    Plans in ``flagged`` (too few tasks, from :func:`too_few_tasks`) keep their row, labelled, with no interval.
+    """
     figures.setup()
-    short = plan_labels(documents)
+    flagged = flagged if flagged is not None else pd.Series(dtype=int)
+    short = {d: _flag_label(label, int(flagged[d])) if d in flagged.index else label
+             for d, label in plan_labels(documents).items()}
     order = plan_order(documents)
+    intervals = intervals[~intervals["doc_id"].isin(flagged.index)]
     fig, axes = plt.subplots(1, len(categories), figsize=(3.2 * len(categories) + 1.5, 0.45 * len(order) + 1.6),
                              sharey=True, squeeze=False)
     for ax, category in zip(axes[0], categories):
@@ -439,7 +449,8 @@ def share_intervals(intervals: pd.DataFrame, documents: pd.DataFrame, categories
         y = np.arange(len(order))
         ax.errorbar(100 * part["share"], y, xerr=[100 * (part["share"] - part["lo"]), 100 * (part["hi"] - part["share"])],
                     fmt="o", color="#4C72B0", ecolor="#999999", capsize=3)
-        ax.set_title(str(part["label"].dropna().iloc[0]) if part["label"].notna().any() else str(category), fontsize=9)
+        name = str(part["label"].dropna().iloc[0]) if part["label"].notna().any() else str(category)
+        ax.set_title("\n".join(textwrap.wrap(name, 30)), fontsize=9)   # long bilingual names must not collide
         ax.set_xlim(left=0)
         ax.set_xlabel("share of tasks 任务占比 (%)", fontsize=8)
         ax.set_yticks(y, [short.get(d, d) for d in order], fontsize=8)
