@@ -225,12 +225,13 @@ def add_file(path: Path, *, raw_dir: Path | None = None, manifest: Path | None =
 
 
 def expand(paths: list[str | Path]) -> list[Path]:
-    """Files named, and the supported files inside folders named (sorted, hidden files skipped)."""
+    """Files named, and the files inside folders named (sorted; hidden files skipped; unsupported ones are
+    kept so that ``add`` reports them)."""
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out += sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith(".")
-                          and f.suffix.lower() in SUPPORTED)
+            out += sorted(f for f in p.rglob("*") if f.is_file() and not any(part.startswith(".") for part in
+                                                                              f.relative_to(p).parts))
         else:
             out.append(p)
     return out
