@@ -47,6 +47,16 @@ Decisions added there: 突破2000人 is ``>`` (like 超过); 每年举办1届大
 (unit 届) while 十九届, 第五届 and 2024届 stay out; a bare N年 opening a verb phrase
 whose quantity follows (五年招聘特岗教师1.5万名, 三年新建…15所) is the horizon, not
 a record; 作为一项重大工程 is an article, not a count.
+
+Issue 11 sets (written by the developers, never copied from web pages; first scores in
+``data/eval/targets_FIRST_SCORES.md``): ``targets_notation.csv`` (53 one-sentence cases by notation
+class: 一‹multiplier›一, 成, 零点, word bounds, separators and money signs, fractions, 百分点, ‰, approx,
+areas and measure words, 分别/均 lists, not-quantities, Traditional) and ``targets_registers.csv``
+(progress reports inside plans, news pages, one-line pages, Traditional mirrors, baselines,
+forecasts; every quantity with its status). Decisions added there: 近/约 keep ``=`` with approx
+true; 均 after a list of indicators is one record per indicator (the spec; x150 and the plans set's
+p2 were re-annotated to it); 已有 and population counts are baselines; a progress rate stated with
+为, a share of the plan and 创历史新高 are results.
 """
 from __future__ import annotations
 

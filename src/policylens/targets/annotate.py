@@ -5,14 +5,13 @@ import bisect
 import re
 from dataclasses import replace
 
+from policylens.outline import iter_line_markers, match_marker
 from policylens.targets.numbers import (
     _CLAUSE_BREAKS,
     _CN_DIGIT,
-    _HEADING_RE,
     _LEFT_WINDOW,
     _NUM_RE,
     _RIGHT_WINDOW,
-    _SECTION_AT,
     _Cand,
 )
 from policylens.targets.rules import (
@@ -166,9 +165,7 @@ def _annotate(t: str, cands: list[_Cand], rules: Rules, mask: bytearray) -> None
             lo = prev_end if ordered[g - 1][-1].rend <= prev_end <= first.nstart else ordered[g - 1][-1].rend
             while lo < first.nstart and t[lo] in "、,和及与并 ":
                 lo += 1
-        m_head = _SECTION_AT.match(t, lo)
-        if m_head and m_head.end() <= first.nstart:
-            lo = m_head.end()                        # never start a quote on a section number
+        lo = _after_marker(t, lo, first.nstart)      # never start a quote on a section number
         left = t[lo:first.nstart]
         cmp_, cmp_at = _left_comparator(t, lo, first.nstart, rules)
         fenbie = "分别" in left
@@ -289,8 +286,8 @@ def _drop_restated_headings(t: str, cands: list[_Cand]) -> list[_Cand]:
     """A numbered heading whose number its body restates yields one record (from the body)."""
     drop = set()
     starts = [c.nstart for c in cands]
-    for m in _HEADING_RE.finditer(t):
-        h_start = m.end()
+    for m in iter_line_markers(t):
+        h_start = m.end
         stop = min(len(t), h_start + 60)
         dot = t.find("。", h_start, stop)
         nl = t.find("\n", h_start, stop)
@@ -315,6 +312,19 @@ def _drop_restated_headings(t: str, cands: list[_Cand]) -> list[_Cand]:
 
 # 均 (all of them) directly before the verb or comparator of the number; not 年均/平均/人均/生均 or 均衡
 _SHARED = re.compile(r"(?<![年平人生户])均(?![衡匀等])[^、()（）均]{0,5}$")
+
+
+def _after_marker(t: str, lo: int, hi: int) -> int:
+    """``lo`` moved past blanks and an outline marker (one grammar: :mod:`policylens.outline`) before ``hi``."""
+    k = lo
+    while k < hi and k - lo < 8 and t[k] in " \t":
+        k += 1
+    marker = match_marker(t, k, hi)
+    if marker is not None and marker.end <= hi:
+        k = marker.end
+        while k < hi and k - marker.end < 8 and t[k] in " \t":
+            k += 1
+    return k if k <= hi else lo
 
 
 def _expand_shared_lists(t: str, cands: list[_Cand]) -> list[_Cand]:

@@ -30,10 +30,6 @@ _NUM_RE = re.compile(
     r"|[〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*(?:点[零〇一二三四五六七八九]+)?)"
 )
 _CLAUSE_BREAKS = set(",;。:!?，；：！？\n\r")
-_HEADING_RE = re.compile(
-    r"(?m)^[ \t]*(?:\d{1,3}\s*[.、．](?!\d)|[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)"
-)
-_SECTION_AT = re.compile(r"[ \t]*(?:\d{1,3}\s*[.、．](?!\d)|[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)?[ \t]*")
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*[-—–~至到]\s*((?:19|20)\d{2}))?\s*年(?!级)")
 # approximate pairs: 两三所, 三五个
 # right comparators that may follow a unit whose next character would otherwise
