@@ -267,12 +267,15 @@ def test_structureless_and_broken_plans_are_reported_and_the_rest_builds(tmp_pat
     (out / "clean").mkdir(parents=True)
     (out / "SCHEMA.md").write_text("an older build", encoding="utf-8")
     (out / "clean" / "dropped-2010.txt").write_text("stale", encoding="utf-8")
-    errors = build(out, raw, progress=False, jobs=1, cache=Cache(tmp_path / "cache"))
+    report = run_build(out, raw, progress=False, jobs=1, cache=Cache(tmp_path / "cache"))
+    errors = report.errors
     assert any("broken-2024.txt" in e and "binary" in e for e in errors), errors
-    assert any("plain-2024.txt" in e and "no outline numbering" in e for e in errors), errors
+    assert not any("plain-2024.txt" in e for e in errors), "a plan without numbering is built: not an error"
+    assert report.warnings == ["raw/plain-2024.txt: no outline numbering found: one unit per paragraph"]
     units = read_csv(out / "units.csv")
     assert set(units["doc_id"]) == {"baotou-2018", "qingdao-2012", "plain-2024"}
     assert not (out / "clean" / "dropped-2010.txt").exists()
+    assert build(out, raw, progress=False, jobs=1, cache=Cache(tmp_path / "cache")) == errors  # cached: same
 
 
 def test_an_empty_corpus_builds_every_table_and_says_why_topics_were_skipped(tmp_path):

@@ -178,6 +178,7 @@ class DocResult:
     tasks: pd.DataFrame | None = None
     targets: pd.DataFrame | None = None
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def assemble(job: DocJob, results: dict[str, Any]) -> tuple[DocResult, str]:
@@ -193,7 +194,7 @@ def assemble(job: DocJob, results: dict[str, Any]) -> tuple[DocResult, str]:
     out.cleaning = [(job.doc_id, h.rule_id, h.kind, h.count, h.removed_chars, h.example, h.reason) for h in plan.hits]
     out.offsets = [(job.doc_id, *run) for run in plan.offset_runs()]
     units, notes = results["units"]
-    out.errors += [f"{job.where}: {note}" for note in notes]
+    out.warnings += [f"{job.where}: {note}" for note in notes]  # built, but worth a look (e.g. no numbering)
     if units.empty:
         out.errors.append(f"{job.where}: no units found (empty after cleaning)")
         return out, plan.text
@@ -438,9 +439,10 @@ def provenance(documents: pd.DataFrame, manifest: Path, notes: dict[str, str]) -
 
 @dataclass
 class BuildReport:
-    """What a build did: errors, notes (skipped stages), counts, seconds per stage, peak memory, cache hits."""
+    """What a build did: errors (documents left out), warnings (built, worth a look), notes (skipped stages), counts, seconds per stage, peak memory, cache hits."""
 
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
@@ -560,6 +562,7 @@ def run_build(out: Path | None = None, raw_dir: Path | None = None, *, progress:
         for job in all_jobs:
             result, text = assemble(job, job.cached)
             report.errors += result.errors
+            report.warnings += result.warnings
             if result.document is not None:
                 write_bytes_atomic(text.encode("utf-8") + b"\n", staging / "clean" / f"{job.doc_id}.txt")
             results.append(result)

@@ -86,7 +86,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     stamp = build_stamp(raw, out, args.strict) if not args.no_cache else ""
     record = last.load() if stamp else None
     if record and record.get("stamp") == stamp:  # nothing changed: no stage to run, no library to load
-        errors = record["errors"]
+        errors, warnings = record["errors"], record.get("warnings", [])
         if not args.quiet:
             print("\n".join(["", "build summary 构建摘要",
                               "  " + "  ".join(f"{k} {v}" for k, v in record["counts"].items()),
@@ -100,15 +100,18 @@ def _cmd_build(args: argparse.Namespace) -> int:
         cache = Cache(args.cache_dir, enabled=not args.no_cache)
         report = run_build(out, raw, progress=not args.quiet, jobs=args.jobs, strict=args.strict,
                            scheduler=args.scheduler, address=args.address, cache=cache)
-        errors = report.errors
+        errors, warnings = report.errors, report.warnings
         if not args.quiet:
             print(report.summary(), file=sys.stderr)
         if not args.no_cache:
-            last.save({"stamp": build_stamp(raw, out, args.strict), "errors": errors, "counts": report.counts,
+            last.save({"stamp": build_stamp(raw, out, args.strict), "errors": errors, "warnings": warnings,
+                       "counts": report.counts,
                        "notes": report.notes})
+    for message in warnings:
+        print(f"policylens: warning: {message}", file=sys.stderr)
     for message in errors:
         print(f"policylens: error: {message}", file=sys.stderr)
-    print(f"built {_shown(out)} ({len(errors)} error(s))")
+    print(f"built {_shown(out)} ({len(errors)} error(s), {len(warnings)} warning(s))")
     return 1 if errors else 0
 
 
