@@ -278,6 +278,23 @@ def test_structureless_and_broken_plans_are_reported_and_the_rest_builds(tmp_pat
     assert build(out, raw, progress=False, jobs=1, cache=Cache(tmp_path / "cache")) == errors  # cached: same
 
 
+def test_a_stage_that_fails_on_one_document_leaves_only_that_document_out(tmp_path, monkeypatch):
+    monkeypatch.setattr(build_module, "build_topics", fake_topics)
+    real = build_module.plan_targets
+
+    def fragile(plan, tasks):
+        if plan.doc_id == "qingdao-2012":
+            raise ZeroDivisionError("a bug met by one plan")
+        return real(plan, tasks)
+
+    monkeypatch.setattr(build_module, "plan_targets", fragile)
+    raw = small_corpus(tmp_path / "raw", ["baotou-2018", "qingdao-2012"])
+    report = run_build(tmp_path / "out", raw, progress=False, jobs=1, cache=Cache(tmp_path / "cache"))
+    assert report.errors == ["raw/qingdao-2012.txt: targets stage failed: ZeroDivisionError: a bug met by one plan"]
+    assert set(read_csv(tmp_path / "out" / "documents.csv")["doc_id"]) == {"baotou-2018"}
+    assert set(read_csv(tmp_path / "out" / "targets.csv")["doc_id"]) == {"baotou-2018"}
+
+
 def test_an_empty_corpus_builds_every_table_and_says_why_topics_were_skipped(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()

@@ -125,10 +125,24 @@ class DocOutput:
     doc_id: str
     computed: dict[str, Any]
     seconds: dict[str, float]
+    failure: str = ""             # "stage: Error: message" when a stage raised on this document
 
 
 def run_document(job: DocJob) -> DocOutput:
-    """Run the per-document stages a job still needs (pure: no file access, so it runs on any worker)."""
+    """Run the per-document stages a job still needs (pure: no file access, so it runs on any worker).
+
+    A stage that raises on this document does not stop the build: the output carries the failure
+    (stage, error type and message) and the document is left out with one error line.
+    """
+    current = ["clean"]
+    try:
+        return _run_document(job, current)
+    except Exception as exc:  # one document's failure is reported, the rest of the corpus builds
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        return DocOutput(job.doc_id, {}, {}, f"{current[0]} stage failed: {type(exc).__name__}: {message}")
+
+
+def _run_document(job: DocJob, current: list[str]) -> DocOutput:
     from policylens.corpus import find_inconsistencies
 
     computed: dict[str, Any] = {}
@@ -137,6 +151,7 @@ def run_document(job: DocJob) -> DocOutput:
     def stage(name, compute):
         if name in job.cached:
             return job.cached[name]
+        current[0] = name
         t0 = time.perf_counter()
         computed[name] = compute()
         seconds[name] = time.perf_counter() - t0
@@ -466,6 +481,18 @@ class BuildReport:
         return "\n".join(lines)
 
 
+def _write_staged(path: Path, data: bytes) -> None:
+    """Write a file inside the private staging folder: the folder is swapped in whole, so no per-file rename."""
+    from policylens.io import file_mode
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, file_mode())
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
 def _peak_mib() -> dict[str, float]:
     import resource
 
@@ -536,6 +563,22 @@ def run_build(out: Path | None = None, raw_dir: Path | None = None, *, progress:
         if todo and scheduler == "local" and n_jobs > 1 and len(todo) > 1:
             _warm_up(needed)
         by_id = {j.doc_id: j for j in all_jobs}
+        order = [j.doc_id for j in all_jobs]
+        done: dict[str, DocResult] = {}
+        have: dict[str, set[str]] = {}
+
+        def finish(job: DocJob) -> None:
+            """Assemble a finished document's rows, write its clean text, and let go of its texts."""
+            result, text = assemble(job, job.cached)
+            if result.document is not None:
+                _write_staged(staging / "clean" / f"{job.doc_id}.txt", text.encode("utf-8") + b"\n")
+            done[job.doc_id] = result
+            have[job.doc_id] = set(job.cached)
+            job.cached, job.raw = {}, None
+
+        for job in all_jobs:
+            if _complete(job):
+                finish(job)
         outputs: Iterable[DocOutput]
         if scheduler == "dask":
             outputs = run_dask(todo, n_jobs, address, processes=dask_processes)
@@ -549,25 +592,29 @@ def run_build(out: Path | None = None, raw_dir: Path | None = None, *, progress:
                        file=sys.stderr)
         for output in outputs:
             job = by_id[output.doc_id]
+            if output.failure:
+                done[job.doc_id] = DocResult(job.doc_id, errors=[f"{job.where}: {output.failure}"])
+                have[job.doc_id] = set()
+                job.cached, job.raw = {}, None
+                if bar is not None:
+                    bar.update(1)
+                continue
             for stage, payload in output.computed.items():
                 cache.put(stage, job.keys[stage], payload)
                 job.cached[stage] = payload
                 report.computed[stage] = report.computed.get(stage, 0) + 1
                 report.seconds[stage] = report.seconds.get(stage, 0.0) + output.seconds[stage]
+            finish(job)
             if bar is not None:
                 bar.update(1)
         if bar is not None:
             bar.close()
-        results = []
-        for job in all_jobs:
-            result, text = assemble(job, job.cached)
+        results = [done[doc_id] for doc_id in order]
+        for result in results:
             report.errors += result.errors
             report.warnings += result.warnings
-            if result.document is not None:
-                write_bytes_atomic(text.encode("utf-8") + b"\n", staging / "clean" / f"{job.doc_id}.txt")
-            results.append(result)
         for stage in DOC_STAGES:
-            report.hits[stage] = sum(1 for j in all_jobs if stage in j.cached) - report.computed.get(stage, 0)
+            report.hits[stage] = sum(1 for d in order if stage in have[d]) - report.computed.get(stage, 0)
         report.wall["documents"] = time.perf_counter() - t0
         if strict and report.errors:
             raise BuildFailed(f"{len(report.errors)} error(s) and --strict: data/processed left as it was")
@@ -575,7 +622,7 @@ def run_build(out: Path | None = None, raw_dir: Path | None = None, *, progress:
         # -- corpus tables ---------------------------------------------------------
         tables = corpus_tables(results)
         tasks = tables["tasks.csv"]
-        task_keys = sorted((j.doc_id, j.keys["tasks"]) for j in all_jobs if "tasks" in j.cached)
+        task_keys = sorted((j.doc_id, j.keys["tasks"]) for j in all_jobs if "tasks" in have[j.doc_id])
         notes: dict[str, str] = {}
         for stage, compute, names in (("topics", build_topics, TOPIC_TABLES), ("keyness", build_keyness,
                                                                               ("keyness.csv",))):
