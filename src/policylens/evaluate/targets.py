@@ -325,6 +325,7 @@ def evaluate_quantities(path: Any = None) -> dict[str, Any]:
     batch_of = dict(zip(frame["excerpt_id"], frame["batch"])) if "batch" in frame.columns else {}
     batches: dict[str, list[int]] = {}
     tp = n_pred = n_gold = field_pairs = status_right = 0
+    results: list[DocResult] = []
     misses: list[tuple[str, dict[str, Any]]] = []
     alarms: list[tuple[str, dict[str, Any]]] = []
     for doc in sorted(texts):
@@ -347,6 +348,7 @@ def evaluate_quantities(path: Any = None) -> dict[str, Any]:
         tp += len(full)
         n_pred += len(preds)
         n_gold += len(golds)
+        results.append(DocResult(doc, len(golds), len(preds), len(full), len(loose), 0))
         b = batches.setdefault(f"batch {batch_of.get(doc, '')}", [0, 0, 0])
         b[0], b[1], b[2] = b[0] + len(full), b[1] + len(preds), b[2] + len(golds)
         for status in ("target", "achieved", "baseline", "forecast"):
@@ -364,7 +366,7 @@ def evaluate_quantities(path: Any = None) -> dict[str, Any]:
     return {"source": f"registers set {REGISTERS_SET.name}: every quantity with its status (extract_quantities)",
             "table": pd.DataFrame(rows), "precision": p, "recall": r, "f1": f,
             "field_accuracy": status_right / field_pairs if field_pairs else 1.0, "overlap_matched": field_pairs,
-            "year_accuracy": float("nan"), "results": [], "quantity_misses": misses, "quantity_alarms": alarms}
+            "year_accuracy": float("nan"), "results": results, "quantity_misses": misses, "quantity_alarms": alarms}
 
 
 def load_plans(directory: Any = None) -> tuple[dict[str, str], dict[str, int | None], pd.DataFrame]:
