@@ -115,8 +115,9 @@ matrix = shares.pivot(index="doc_id", columns="topic_label", values="share")
 order = summary.loc[summary["stable"]].sort_values("topic")["label"].tolist()
 matrix = matrix[[c for c in order if c in matrix.columns] + [c for c in matrix.columns if c not in order]]
 assert ((matrix.sum(axis=1) - 1).abs() < 1e-4).all(), "each plan's topic shares sum to one"
+english = dict(zip(summary["label"], summary["label"] + " " + summary["label_en"]))   # bilingual row labels
 fig = plots.share_heatmap(matrix, documents, "Share of each plan's tasks by dominant topic 各规划任务的主题占比",
-                          flagged=plots.too_few_tasks(task_topics))
+                          english, flagged=plots.too_few_tasks(task_topics))
 saved = figures.save(fig, "05_topic_shares")
 
 # %% [markdown]
