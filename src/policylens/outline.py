@@ -13,9 +13,13 @@ it never matches a year (``2018年``), a decimal (``2.0``, ``1.5亿``), a list o
 numerals (``一、二年级``) or an age range (``12至45周岁``). Each marker *type*
 has a fixed rank (:data:`RANK`): a smaller rank is a higher outline level.
 :func:`match_marker` returns a :class:`Marker` (type, rank, path component,
-value, span; numerals read by :mod:`policylens.numerals`); :func:`strip_marker` removes leading markers from a title;
+value, span; numerals read by :mod:`policylens.numerals`); :func:`strip_marker`
+removes leading markers from a title;
 :func:`is_heading_line` tells whether a line opens with a marker and reads as
 a heading (a short title, or a ``第X章`` line without sentence punctuation).
+:func:`prepare` gives the text as the outline reader needs it (normalized, scraped
+annotations deleted, lost line breaks restored by :func:`inline_breaks`) with a
+map back to the text as given.
 
 Every pattern is linear: bounded numeral runs, no nested quantifiers.
 """
@@ -26,8 +30,9 @@ from dataclasses import dataclass
 
 from policylens.numerals import cn_to_int
 
-__all__ = ["MARKER", "RANK", "Marker", "match_marker", "iter_line_markers", "strip_marker",
-           "is_heading_line", "cn_to_int", "LINE_BREAKS", "MAX_HEADING"]
+__all__ = ["MARKER", "RANK", "CHAPTER_TYPES", "Marker", "match_marker", "marker_from_match",
+           "iter_line_markers", "strip_marker", "is_heading_line", "inline_breaks", "prepare",
+           "cn_to_int", "INDENT", "LINE_BREAKS", "MAX_HEADING"]
 
 #: Characters that end a line (str.splitlines' set).
 LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
