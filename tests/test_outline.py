@@ -115,11 +115,14 @@ def test_inline_breaks_and_prepare_are_linear_on_hostile_lines():
         times = []
         for n in (2_000, 8_000):
             text = "一、" + unit * n + "3、"
-            begin = time.perf_counter()
-            prepared = prepare(text)
-            times.append(time.perf_counter() - begin)
+            best = float("inf")
+            for _ in range(2):                                  # best of two: the machine is shared
+                begin = time.process_time()
+                prepared = prepare(text)
+                best = min(best, time.process_time() - begin)
+            times.append(best)
             assert len(prepared.offsets) == len(prepared.text)
-        assert times[1] < 10 * times[0] + 0.05, (unit, times)    # x4 input: linear is ~x4
+        assert times[1] < 10 * times[0] + 0.1, (unit, times)     # x4 input: linear is ~x4
 
 
 def test_prepare_deletes_annotations_and_maps_back():
