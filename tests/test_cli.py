@@ -159,3 +159,28 @@ def test_build_options_are_checked(capsys):
     with pytest.raises(SystemExit) as exit_info:
         cli.main(["build", "--jobs", "0"])
     assert exit_info.value.code == 2 and "at least 1" in capsys.readouterr().err
+
+
+def test_a_full_disk_is_one_error_line_and_the_outputs_stay(tmp_path, monkeypatch, capsys):
+    import errno
+
+    from policylens import build as build_module
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "manifest.csv").write_text((config.DATA_RAW / "manifest.csv").read_text(encoding="utf-8")
+                                      .splitlines()[0] + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "SCHEMA.md").write_text("the previous set", encoding="utf-8")
+
+    def full(frame, path, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(build_module, "write_csv", full)
+    code, _, err = run(["build", "--raw", str(raw), "--out", str(out), "--no-cache", "--quiet"], capsys)
+    lines = err.strip().splitlines()
+    assert code != 0 and len(lines) == 1 and lines[0].startswith("policylens: error: ")
+    assert "No space left on device" in lines[0] and "Traceback" not in err
+    assert [p.name for p in out.iterdir()] == ["SCHEMA.md"]
+    assert (out / "SCHEMA.md").read_text(encoding="utf-8") == "the previous set"
