@@ -109,15 +109,22 @@ def _doc_stage_cache(source: Path, target: Path) -> Cache:
     return Cache(target)
 
 
-@pytest.mark.parametrize("how", ["jobs2", "dask"])
+@pytest.mark.parametrize("how", ["jobs2", "dask", "dask-address"])
 def test_parallel_and_dask_builds_are_byte_identical(founding, tmp_path, how):
     root, _ = founding
     cache = _doc_stage_cache(root / "cache", tmp_path / "cache")
     if how == "jobs2":
         report = run_build(tmp_path / "out", progress=False, jobs=2, cache=cache)
-    else:  # a dask.distributed LocalCluster (threads in this process: no sockets)
+    elif how == "dask":  # a dask.distributed LocalCluster started by the build (threads in this process: no sockets)
         report = run_build(tmp_path / "out", progress=False, jobs=2, scheduler="dask", dask_processes=False,
                            cache=cache)
+    else:  # an existing cluster, reached by its address (--address)
+        from dask.distributed import LocalCluster
+
+        with LocalCluster(processes=False, n_workers=1, threads_per_worker=2, dashboard_address=None,
+                          silence_logs=50) as cluster:
+            report = run_build(tmp_path / "out", progress=False, scheduler="dask", address=cluster.scheduler_address,
+                               cache=cache)
     assert report.computed == {stage: 5 for stage in build_module.DOC_STAGES}
     assert_same_set(tmp_path / "out", root / "out")
 
