@@ -662,6 +662,10 @@ def test_cumulative_total_after_a_future_cue_earlier_in_the_sentence():
     ("骨干教师占专任教师的三分之一以上", 33.33, "%", ">="),
     ("新建教学楼建筑面积3.2万㎡", 32_000, "平方米", "="),
     ("初中年辍学率控制在3‰以内", 3, "‰", "<="),
+    ("骨干教师占比达到1/3", 33.33, "%", ">="),                   # an Arabic fraction after a share word
+    ("培训校长2百名", 200, "名", "="),
+    ("覆盖率提高到九成五", 95, "%", ">="),
+    ("比例提高5百分点", 5, "百分点", "="),                      # 百 before 分 is no multiplier
 ])
 def test_notation_of_issue_11(text, value, unit, comparator):
     rec = one(text)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from policylens.numerals import arabic_value, fraction_value
 from policylens.numerals import cn_number as _cn_number
@@ -24,11 +24,14 @@ _NUM_RE = re.compile(
     # 三分之一, 3分之2: a share (fraction → %), the quote keeps the words
     r"|(?P<fden>[一二两三四五六七八九十]{1,3}|\d{1,3})分之(?P<fnum>\d{1,3}(?:\.\d+)?|[一二两三四五六七八九十]{1,3})"
     # 2,350.5 (thousands separators with decimals), 1.5, 2万
-    r"|(?P<ara>\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?)(?P<mult>万亿|千万|百万|亿|万|千)?"
+    # 1/3: a share only after a share word (checked in _candidates); dates (3/15) have none
+    r"|(?<![\d/.])(?P<anum>\d{1,2})/(?P<aden>\d{1,2})(?![\d/])"
+    r"|(?P<ara>\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?)(?P<mult>万亿|千万|百万|亿|万|千|百(?!分))?"
     # 零点八 starts with 零; any other Chinese numeral with a non-zero digit or 十
     r"|(?P<cn>零点[零〇一二三四五六七八九]+"
     r"|[〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*(?:点[零〇一二三四五六七八九]+)?)"
 )
+_SHARE_WORDS = re.compile(r"占|比例|比重|达到|达|超过|不低于|不少于|至少|约|近")
 _CLAUSE_BREAKS = set(",;。:!?，；：！？\n\r")
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*[-—–~至到]\s*((?:19|20)\d{2}))?\s*年(?!级)")
 # approximate pairs: 两三所, 三五个
@@ -62,6 +65,9 @@ def _parse_num(m: re.Match[str], rules: Rules) -> _Num:
         tok = m.group("pct") if m.group("pct") is not None else m.group("pml")
         val = float(tok) if tok[0].isdigit() else cn_number(tok)
         return _Num(m.start(), m.end(), val, percent="%" if m.group("pct") is not None else "‰", text=m.group())
+    if m.group("aden") is not None:
+        share = fraction_value(m.group("aden"), m.group("anum"))
+        return _Num(m.start(), m.end(), share[0] if share else None, percent="%", text=m.group(), mult="/")
     if m.group("fden") is not None:
         share = fraction_value(m.group("fden"), m.group("fnum"))
         return _Num(m.start(), m.end(), share[0] if share else None, percent="%", text=m.group())
@@ -180,14 +186,22 @@ def _candidates(t: str, rules: Rules, mask: bytearray, quoted: bytearray) -> lis
             out.append(_Cand(num.start, r_end, r_value, None, None, "", None))
             skip_next = i + 1 < len(nums) and nums[i + 1].start < r_end
             continue
+        if num.mult == "/" and not _SHARE_WORDS.search(t, max(0, num.start - 4), num.start):
+            continue                                # 3/15 is a date or a code unless a share word precedes
         if num.percent:
             unit, end, approx, mult = num.percent, num.end, None, 1.0
             if end < n and t[end] in rules.approx:
                 approx, end = rules.approx[t[end]], end + 1
         else:
             approx, mult, unit, end = _unit_after(t, num.end, rules, num.is_cn)
-            if unit == "%" and t.startswith("成", end - 1) and (num.value is None or num.value > 10):
-                continue                            # 成 is a tenth only for one to ten (八成 = 80 %)
+            if unit == "%" and t.startswith("成", end - 1):
+                if num.value is None or num.value > 10:
+                    continue                        # 成 is a tenth only for one to ten (八成 = 80 %)
+                digit = _cn_number(t[end]) if end < n and t[end] in "一二三四五六七八九" else None
+                if digit is not None and (end + 1 >= n or (t[end + 1] not in _CN_ALL
+                                                           and not rules.unit_re.match(t, end + 1))):
+                    num = replace(num, value=num.value + digit / 10)   # 九成五 = 95 %
+                    end += 1
             if unit is None and i in chained:
                 unit, mult = chained[i]             # 分别不少于72、90、120学时: the unit ends the list
             elif unit is None and num.start > 0 and t[num.start - 1] in "¥￥":
