@@ -184,3 +184,25 @@ def test_a_full_disk_is_one_error_line_and_the_outputs_stay(tmp_path, monkeypatc
     assert "No space left on device" in lines[0] and "Traceback" not in err
     assert [p.name for p in out.iterdir()] == ["SCHEMA.md"]
     assert (out / "SCHEMA.md").read_text(encoding="utf-8") == "the previous set"
+
+
+def test_strict_build_names_every_bad_document(tmp_path, capsys):
+    import hashlib
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    header = (config.DATA_RAW / "manifest.csv").read_text(encoding="utf-8").splitlines()[0]
+    row = (config.DATA_RAW / "manifest.csv").read_text(encoding="utf-8").splitlines()[1].split(",")
+    data = b"\x00\x01" * 50
+    (raw / "broken-2024.txt").write_bytes(data)
+    fields = header.split(",")
+    row[fields.index("doc_id")] = "broken-2024"
+    row[fields.index("sha256")] = hashlib.sha256(data).hexdigest()
+    (raw / "manifest.csv").write_text(header + "\n" + ",".join(row) + "\n", encoding="utf-8")
+    code, _, err = run(["build", "--raw", str(raw), "--out", str(tmp_path / "out"), "--strict", "--quiet",
+                        "--no-cache"], capsys)
+    lines = err.strip().splitlines()
+    assert code == 1 and len(lines) == 2 and "Traceback" not in err
+    assert "broken-2024.txt" in lines[0] and "binary" in lines[0]
+    assert lines[1] == "policylens: error: 1 document error(s) and --strict: out/ left as it was"
+    assert not (tmp_path / "out").exists()

@@ -617,7 +617,8 @@ def run_build(out: Path | None = None, raw_dir: Path | None = None, *, progress:
             report.hits[stage] = sum(1 for d in order if stage in have[d]) - report.computed.get(stage, 0)
         report.wall["documents"] = time.perf_counter() - t0
         if strict and report.errors:
-            raise BuildFailed(f"{len(report.errors)} error(s) and --strict: data/processed left as it was")
+            raise BuildFailed(f"{len(report.errors)} document error(s) and --strict: {out.name}/ left as it was",
+                              report.errors)
 
         # -- corpus tables ---------------------------------------------------------
         tables = corpus_tables(results)
@@ -676,7 +677,11 @@ def run_build(out: Path | None = None, raw_dir: Path | None = None, *, progress:
 
 
 class BuildFailed(Exception):
-    """The build stopped before replacing the outputs (the previous set is left whole)."""
+    """The build stopped before replacing the outputs (the previous set is left whole); ``errors`` says why."""
+
+    def __init__(self, message: str, errors: list[str] | None = None):
+        super().__init__(message)
+        self.errors = list(errors or [])
 
 
 def build(out: Path | None = None, raw_dir: Path | None = None, progress: bool = True, **options: Any) -> list[str]:

@@ -94,12 +94,18 @@ def _cmd_build(args: argparse.Namespace) -> int:
                               "outputs as they were): no stage run",
                               *(f"  note: {n}" for n in record["notes"])]), file=sys.stderr)
     else:
-        from policylens.build import run_build
+        from policylens.build import BuildFailed, run_build
         from policylens.cache import Cache
 
         cache = Cache(args.cache_dir, enabled=not args.no_cache)
-        report = run_build(out, raw, progress=not args.quiet, jobs=args.jobs, strict=args.strict,
-                           scheduler=args.scheduler, address=args.address, cache=cache)
+        try:
+            report = run_build(out, raw, progress=not args.quiet, jobs=args.jobs, strict=args.strict,
+                               scheduler=args.scheduler, address=args.address, cache=cache)
+        except BuildFailed as exc:  # --strict: every document error, then why nothing was replaced
+            for message in exc.errors:
+                print(f"policylens: error: {message}", file=sys.stderr)
+            print(f"policylens: error: {exc}", file=sys.stderr)
+            return 1
         errors, warnings = report.errors, report.warnings
         if not args.quiet:
             print(report.summary(), file=sys.stderr)
