@@ -855,3 +855,11 @@ def test_targets_against_later_results_of_the_same_place():
 ])
 def test_progress_reports_without_a_plan_year(text, statuses):
     assert list(extract_quantities(text)["status"]) == statuses
+
+
+@pytest.mark.parametrize("text", [
+    "该市投入资金1.2亿元,新建学校3所,有效缓解了入学难。",          # an effect already felt: a report
+    "经过努力,全县义务教育巩固率达到98.6%,提前完成目标。",
+])
+def test_reports_of_effects_are_not_targets(text):
+    assert extract_targets(text).empty and not extract_quantities(text).empty
