@@ -76,7 +76,8 @@ def _tasks() -> pd.DataFrame:
         "kind": ["task", "safeguard"], "heading": ["强化思想引领", "加强教师队伍建设"],
         "body": ["用习近平新时代中国特色社会主义思想武装头脑。", "新增教师500名。"],
         "domain": ["party", "teachers"], "secondary_domains": ["", "moral"], "confidence": [0.5, 0.81],
-        "level": ["cross_level", "compulsory"], "evidence": ["rules: body 党组织", "blend: 教师"]})
+        "level": ["cross_level", "compulsory"], "evidence": ["rules: body 党组织", "blend: 教师"],
+        "needs_review": [False, False]})
 
 
 def test_validate_accepts_a_good_frame():
@@ -85,7 +86,7 @@ def test_validate_accepts_a_good_frame():
 
 @pytest.mark.parametrize("change, expected", [
     (lambda f: f.assign(domain=["party", "教师"]), "tasks.csv:3: column domain: '教师' is not an allowed value"),
-    (lambda f: f.assign(kind=["task", "goal"]), "tasks.csv:3: column kind: 'goal' is not an allowed value"),
+    (lambda f: f.assign(kind=["task", "preamble"]), "tasks.csv:3: column kind: 'preamble' is not an allowed value"),
     (lambda f: f.assign(seq=[4, 4.5]), "tasks.csv:3: column seq: 4.5 is not an integer"),
     (lambda f: f.assign(seq=[4, None]), "tasks.csv:3: column seq: empty"),
     (lambda f: f.assign(confidence=["high", 0.5]), "tasks.csv:2: column confidence: 'high' is not a number"),

@@ -662,3 +662,19 @@ def test_distant_set_is_well_formed_and_scored_per_class():
     s = scores(distant["domain"], pred)
     print(f"\ndistant set: accuracy {s['accuracy']:.3f} (first score before tuning 0.863)")
     assert s["accuracy"] >= minimum("taxonomy", "distant.accuracy")
+
+
+def test_build_codes_goal_work_items_of_a_county_work_plan():
+    from policylens import Plan
+    from policylens.build import TASK_COLUMNS, plan_tasks
+
+    text = ("某县教育体育局2024年工作要点\n一、工作思路\n以立德树人为根本任务，办好人民满意的教育。\n二、工作目标\n"
+            "1. 推进城乡义务教育一体化发展，缩小城乡办学差距。\n2. 广泛开展全民健身活动，提升竞技体育水平。\n"
+            "3. 学前三年毛入园率达到92%。\n三、重点工作\n（一）加强师德师风建设。严禁在职教师有偿补课，完善师德考核。\n"
+            "（二）抓好校园安全。开展安全隐患排查，落实防溺水教育。\n")
+    tasks = plan_tasks(Plan.from_text(text, doc_id="county-2024"))
+    assert list(tasks.columns) == list(TASK_COLUMNS)
+    assert list(zip(tasks["path"], tasks["kind"], tasks["domain"])) == [
+        ("二/1", "goal", "compulsory"), ("二/2", "goal", "sport"), ("三/(一)", "task", "teachers"),
+        ("三/(二)", "task", "safety")]                       # the target 二/3 is not a work item
+    assert tasks["needs_review"].dtype == bool

@@ -42,7 +42,7 @@ from policylens.staging import staged_output
 
 OFFSET_COLUMNS = ("doc_id", "clean_start", "raw_start", "length")
 TASK_COLUMNS = ("doc_id", "seq", "path", "kind", "heading", "body", "domain", "secondary_domains", "confidence",
-                "level", "evidence")
+                "level", "evidence", "needs_review")
 TASK_TOPIC_COLUMNS = ("doc_id", "seq", "path", "kind", "heading", "domain", "topic", "topic_weight", "topic_label",
                       "topic_stable", "landing", "flagged")
 DOC_STAGES = ("clean", "units", "tasks", "targets")
@@ -80,14 +80,13 @@ def document_row(plan: Plan, findings: list) -> dict:
 
 
 def plan_tasks(plan: Plan) -> pd.DataFrame:
-    """The plan's task and safeguard units coded into the codebook (``tasks.csv`` rows)."""
-    from policylens.taxonomy import code_tasks
+    """The plan's priority units coded into the codebook (``tasks.csv`` rows): task and safeguard units, and
+    numbered work items under a goal heading (``policylens.taxonomy.code_units``, column ``priority_unit``)."""
+    from policylens.taxonomy import code_units
 
-    units = plan.units
-    coded = units[units["kind"].isin(["task", "safeguard"])]
-    coded = coded[["seq", "path", "kind", "heading", "body"]].assign(text=coded["body"])
+    coded = code_units(plan.units[["seq", "path", "kind", "heading", "body"]])
+    coded = coded[coded["priority_unit"]].copy()
     coded.insert(0, "doc_id", plan.doc_id)
-    coded = code_tasks(coded)
     return coded[list(TASK_COLUMNS)].reset_index(drop=True)
 
 
