@@ -166,7 +166,9 @@ class TaskCoder(BaseEstimator, ClassifierMixin, TransformerMixin):
         clear = top_score >= sc["clear_min_score"] and top_score >= sc["clear_ratio"] * max(second, 1e-9)
         p_model = None
         if proba is not None:
-            p_model = self._known_only(np.array([proba[self.codes_.index(c)] for c in codes]), p_rules, codes)
+            p_model = np.array([proba[self.codes_.index(c)] for c in codes])
+            if self.mode == "blend":    # the model-only baseline stays the model alone
+                p_model = self._known_only(p_model, p_rules, codes)
         if self.mode == "rules" or (self.mode == "blend" and clear) or p_model is None:
             if total <= 0:
                 return {"domain": OTHER, "secondary_domains": "", "confidence": 0.1,
