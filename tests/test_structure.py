@@ -517,10 +517,16 @@ def item(draw, marker: str, path: str, child_ranks: list[int], counters: dict,
     rank = child_ranks[0]
     if restart or rank not in counters:
         counters[rank] = 0
+    emitted = 0
     for _ in range(children):
+        if rank == 5 and counters[rank] == 20:  # circled numbers end at ⑳; ⑴ is another marker
+            break
         counters[rank] += 1
+        emitted += 1
         printed, component = MARKERS[rank](counters[rank], draw)
         draw(item(printed, f"{path}/{component}", child_ranks[1:], counters, restart, lines, leaves))
+    if not emitted:
+        leaves.append((path, head))
 
 
 @st.composite
