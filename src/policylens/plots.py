@@ -18,7 +18,8 @@ from policylens import figures
 from policylens import labels as lb
 from policylens.taxonomy import MIN_TASKS
 
-DOC_TYPE_COLORS = {"annual_plan": "#4C72B0", "work_key_points": "#55A868", "multi_year_action_plan": "#C44E52"}
+DOC_TYPE_COLORS = {"annual_plan": "#4C72B0", "work_key_points": "#55A868", "work_arrangement": "#8172B3",
+                   "multi_year_action_plan": "#C44E52", "development_plan": "#CCB974"}
 OTHER_COLOR = "#999999"
 #: Above this many plans, figures drop per-cell numbers and per-point names (they would collide).
 MAX_ANNOTATED_PLANS = 12
