@@ -133,8 +133,12 @@ def choose_n_topics(n_units: int, units_per_topic: int = 7, min_topics: int = 4,
     return int(min(max_topics, max(min_topics, n_units // units_per_topic)))
 
 
-def _identity(tokens):
+def identity_analyzer(tokens: list[str]) -> list[str]:
+    """Analyzer for pre-tokenized documents (TF-IDF over the shared tokens, not re-tokenized)."""
     return tokens
+
+
+_identity = identity_analyzer
 
 
 def _nmf(k: int, seed: int, init: str, max_iter: int, tol: float) -> NMF:
@@ -253,6 +257,19 @@ class TopicModel(BaseEstimator):
         W, _, _ = non_negative_factorization(X, H=H, n_components=k, init="custom", update_H=False,
                                              solver="cd", max_iter=1000, tol=1e-4)
         return W
+
+    # -- public views for evaluation ------------------------------------------
+    def documents(self, units: pd.DataFrame) -> list[list[str]]:
+        """Token lists of the units this model fits (its kinds only), as TF-IDF sees them."""
+        return self._documents(self._fit_units(units))
+
+    def unit_weights(self, X) -> np.ndarray:
+        """Weights of TF-IDF rows ``X`` on the fitted topics (NNLS with ``components_`` fixed)."""
+        return self._weights(X, self.components_, self.n_topics_)
+
+    def top_terms(self, vocab: np.ndarray, H: np.ndarray) -> list[list[str]]:
+        """The ``n_top_terms`` heaviest terms of each row of a topic-term matrix ``H`` (ties by term)."""
+        return self._top_terms(vocab, H)
 
     def _top_terms(self, vocab: np.ndarray, H: np.ndarray) -> list[list[str]]:
         tops = []

@@ -32,7 +32,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from policylens import config, thresholds
 from policylens.topic_metrics import stability
-from policylens.topics import TopicModel, _identity, lexicon_version
+from policylens.topics import TopicModel, identity_analyzer, lexicon_version
 
 
 def default_units() -> pd.DataFrame:
@@ -55,26 +55,26 @@ def frozen_cluster_stability(model: TopicModel, docs: list[list[str]], runs: int
     topic-term matrix solved by non-negative least squares with the reference ``W`` fixed.
     """
     X = model.vectorizer_.transform(docs)
-    W = model._weights(X, model.components_, model.n_topics_)
+    W = model.unit_weights(X)
     rng = np.random.default_rng([model.random_state, 1])
     size = max(int(round(model.subsample * len(docs))), 2)
     term_runs = []
     for _ in range(runs):
         idx = np.sort(rng.choice(len(docs), size=size, replace=False))
-        vec = TfidfVectorizer(analyzer=_identity, lowercase=False, min_df=model.min_df,
+        vec = TfidfVectorizer(analyzer=identity_analyzer, lowercase=False, min_df=model.min_df,
                               max_df=model.max_df, sublinear_tf=True)
         Xs = vec.fit_transform([docs[i] for i in idx])
         Ht, _, _ = non_negative_factorization(Xs.T.tocsr(), H=np.ascontiguousarray(W[idx].T),
                                               n_components=model.n_topics_, init="custom",
                                               update_H=False, max_iter=1000)
-        term_runs.append(model._top_terms(vec.get_feature_names_out(), Ht.T))
+        term_runs.append(model.top_terms(vec.get_feature_names_out(), Ht.T))
     return stability(term_runs)
 
 
 def shuffled_units(units: pd.DataFrame, seed: int) -> pd.DataFrame:
     """The units with their tokens shuffled across units (lengths kept): a corpus with no topics."""
     model = TopicModel()
-    docs = model._documents(model._fit_units(units))
+    docs = model.documents(units)
     pool = np.array([tok for doc in docs for tok in doc], dtype=object)
     pool = pool[np.random.default_rng(seed).permutation(len(pool))]
     bounds = np.cumsum([0] + [len(d) for d in docs])
@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
           f"of {len(flagged)} ({flagged.mean():.1%})")
 
     old = stability(model.refit_terms_)
-    docs = model._documents(model._fit_units(units))
+    docs = model.documents(units)
     ceiling = frozen_cluster_stability(model, docs, min(args.runs, 10))
     line = f"\nold measure (pairwise best-match Jaccard of top-10 terms between refits): {old:.3f}; "
     line += f"ceiling (clusters frozen) {ceiling:.3f}"
