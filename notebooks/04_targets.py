@@ -105,13 +105,11 @@ print("\n".join(compare.benchmark_sentences(benchmarks)))
 # `targets_vs_results` pairs them (target, year, reported value, year, met or not).
 
 # %%
-from policylens.build import plan_year_for
-from policylens.targets import extract_quantities, targets_vs_results
+from policylens.targets import targets_vs_results
 
-quantities = pd.concat([
-    extract_quantities((config.DATA_PROCESSED / "clean" / f"{row['doc_id']}.txt").read_text(encoding="utf-8"),
-                       plan_year_for(row)).assign(doc_id=row["doc_id"])
-    for row in documents.to_dict("records")], ignore_index=True)
+quantities = read_csv(config.DATA_PROCESSED / "quantities.csv")  # the build's every quantity with its status
+assert quantities["status"].isin(["target", "achieved", "baseline", "forecast"]).all()
+assert (quantities["status"] == "target").sum() == len(targets)  # extract_targets keeps exactly the targets
 pd.crosstab(quantities["doc_id"], quantities["status"], margins=True, margins_name="all 合计")
 
 # %%

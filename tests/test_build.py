@@ -229,18 +229,18 @@ def test_a_changed_rule_file_invalidates_exactly_the_stages_that_read_it(tmp_pat
 
 
 def test_build_recomputes_what_a_changed_stage_feeds(tmp_path, monkeypatch):
-    """A changed tasks fingerprint: tasks, targets, topics and keyness recomputed; clean and units cached."""
+    """A changed tasks fingerprint: tasks, targets, topics and keyness recomputed; clean, units and quantities cached."""
     monkeypatch.setattr(build_module, "build_topics", fake_topics)
     raw = small_corpus(tmp_path / "raw", ["baotou-2018", "qingdao-2012"])
     first = run_build(tmp_path / "out", raw, progress=False, jobs=1, cache=Cache(tmp_path / "cache"))
     before = files_of(tmp_path / "out")
-    assert first.computed == {"clean": 2, "units": 2, "tasks": 2, "targets": 2, "topics": 1, "keyness": 1}
+    assert first.computed == {"clean": 2, "units": 2, "tasks": 2, "targets": 2, "quantities": 2, "topics": 1, "keyness": 1}
     cache = Cache(tmp_path / "cache")
     real = cache.fingerprint
     monkeypatch.setattr(cache, "fingerprint", lambda s: real(s) + ("-taxonomy-edited" if s == "tasks" else ""))
     second = run_build(tmp_path / "out", raw, progress=False, jobs=1, cache=cache)
     assert second.computed == {"tasks": 2, "targets": 2, "topics": 1, "keyness": 1}
-    assert second.hits["clean"] == 2 and second.hits["units"] == 2
+    assert second.hits["clean"] == 2 and second.hits["units"] == 2 and second.hits["quantities"] == 2
     assert files_of(tmp_path / "out") == before
     # an edited raw file: only that document is recomputed
     path = raw / "qingdao-2012.txt"
@@ -288,14 +288,16 @@ def test_structureless_and_broken_plans_are_reported_and_the_rest_builds(tmp_pat
 
 def test_a_stage_that_fails_on_one_document_leaves_only_that_document_out(tmp_path, monkeypatch):
     monkeypatch.setattr(build_module, "build_topics", fake_topics)
-    real = build_module.plan_targets
+    from policylens import plan_stages
+
+    real = plan_stages.plan_targets
 
     def fragile(plan, tasks):
         if plan.doc_id == "qingdao-2012":
             raise ZeroDivisionError("a bug met by one plan")
         return real(plan, tasks)
 
-    monkeypatch.setattr(build_module, "plan_targets", fragile)
+    monkeypatch.setattr(plan_stages, "plan_targets", fragile)
     raw = small_corpus(tmp_path / "raw", ["baotou-2018", "qingdao-2012"])
     report = run_build(tmp_path / "out", raw, progress=False, jobs=1, cache=Cache(tmp_path / "cache"))
     assert report.errors == ["raw/qingdao-2012.txt: targets stage failed: ZeroDivisionError: a bug met by one plan"]

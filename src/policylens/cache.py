@@ -39,13 +39,14 @@ from policylens import config
 #: Bump when the layout of cached payloads changes.
 FORMAT = 1
 #: Modules whose code every stage's results go through.
-GLUE = ("policylens.document", "policylens.build", "policylens.cache")
+GLUE = ("policylens.document", "policylens.plan_stages", "policylens.build", "policylens.cache")
 #: The modules each stage calls (their imports are followed).
 STAGE_MODULES: dict[str, tuple[str, ...]] = {
     "clean": ("policylens.corpus",),
     "units": ("policylens.structure",),
     "tasks": ("policylens.taxonomy",),
     "targets": ("policylens.targets",),
+    "quantities": ("policylens.targets",),
     "topics": ("policylens.topics",),
     "keyness": ("policylens.topics",),
     "schema": ("policylens.schema",),

@@ -162,33 +162,21 @@ def _add_build(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
-    import importlib
+    from policylens.evaluate import main as evaluate
 
-    from policylens.evaluate import STAGES
-
-    if args.stage != "all":
-        return int(importlib.import_module(f"policylens.evaluate.{args.stage}").main(args.options) or 0)
-    missed = []
-    for stage in STAGES:
-        print(f"== {stage} ==", flush=True)
-        if int(importlib.import_module(f"policylens.evaluate.{stage}").main(list(args.options)) or 0):
-            missed.append(stage)
-        sys.stdout.flush()
-    if missed:
-        print(f"below an acceptance threshold: {', '.join(missed)}")
-    return 1 if missed and args.strict else 0
+    return int(evaluate([args.stage, *args.options, *(["--strict"] if args.strict else [])]) or 0)
 
 
 def _add_evaluate(subparsers: argparse._SubParsersAction) -> None:
     from policylens.evaluate import STAGES
 
     p = subparsers.add_parser("evaluate", help="print a stage's quality figures against the gold data",
-                              description="Print quality figures. A stage exits 1 when a figure is below its "
-                                          "acceptance threshold; 'all' prints every stage and exits 0 when it "
-                                          "ran (with --strict: 1 when any figure is below its threshold). "
+                              description="Print quality figures (--json: the machine-readable summary the README "
+                                          "table is generated from). Exits 0 when the evaluation ran, whatever "
+                                          "the figures (with --strict: 1 when any figure is below its threshold). "
                                           "Options after STAGE go to the stage (policylens evaluate STAGE -h).")
     p.add_argument("stage", choices=(*STAGES, "all"), help="which stage (all: every stage)")
-    p.add_argument("--strict", action="store_true", help="with 'all': exit 1 when any threshold is missed")
+    p.add_argument("--strict", action="store_true", help="exit 1 when any threshold is missed")
     p.add_argument("options", nargs=argparse.REMAINDER, help="options of the stage's evaluation")
     p.set_defaults(func=_cmd_evaluate)
 
@@ -280,7 +268,11 @@ def main(argv: list[str] | None = None) -> int:
     command = next((a for a in argv if not a.startswith("-")), None)
     parser = build_parser(command)
     try:
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        if extra and hasattr(args, "options"):  # leading options of a forwarding subcommand (notebooks --sync-only)
+            args.options = [*extra, *args.options]
+        elif extra:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
         if not getattr(args, "func", None):
             parser.print_help(sys.stderr)
             return 2
