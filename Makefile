@@ -36,8 +36,11 @@ test: $(STAMP) ## Run the whole test suite (ruff, unit tests + nbval over notebo
 # Jupyter refuses to run as root unless told; containers often are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-lab: $(STAMP) ## Open JupyterLab on notebooks/
-	$(BIN)/jupyter lab notebooks/ $(ROOT_FLAG) $(LAB_ARGS)
+LAB_HOST ?= 127.0.0.1
+LAB_PORT ?= 8888
+
+lab: $(STAMP) ## Open JupyterLab at the project root (notebooks/ and data/raw/ reachable) on LAB_HOST:LAB_PORT
+	$(BIN)/jupyter lab --notebook-dir=. --ip=$(LAB_HOST) --port=$(LAB_PORT) $(ROOT_FLAG) $(LAB_ARGS)
 
 evaluate: $(STAMP) ## Print every quality figure against the gold data (exit 0 when it ran)
 	$(BIN)/policylens evaluate all
