@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from policylens import outline
 from policylens.numerals import arabic_value, fraction_value
 from policylens.numerals import cn_number as _cn_number
 from policylens.targets.rules import (
@@ -85,6 +86,19 @@ def _parse_num(m: re.Match[str], rules: Rules) -> _Num:
 
 
 # --------------------------------------------------------------------------- masks
+
+
+_OPEN_BRACKET = re.compile("[(（]")
+
+
+def _outline_markers(t: str):
+    """Outline markers of ``t`` by the one outline grammar (:mod:`policylens.outline`)."""
+    yield from outline.iter_line_markers(t)
+    for bracket in _OPEN_BRACKET.finditer(t):  # (一) and (3) are section numbers wherever they stand
+        marker = outline.match_marker(t, bracket.start())
+        if marker is not None and marker.type in ("cnp", "nump"):
+            yield marker
+
 def _build_mask(t: str, rules: Rules) -> tuple[bytearray, bytearray]:
     """Characters excluded by rules (mask) and characters inside quotes/titles (quoted)."""
     n = len(t)
@@ -93,6 +107,8 @@ def _build_mask(t: str, rules: Rules) -> tuple[bytearray, bytearray]:
         for m in pattern.finditer(t):
             if m.end() > m.start():
                 mask[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+    for marker in _outline_markers(t):  # section numbers (一、 1. (一) (3)) are not quantities
+        mask[marker.start:marker.end] = b"\x01" * (marker.end - marker.start)
     quoted = bytearray(n)
     for open_, close in rules.quote_pairs:
         if open_ == close:
