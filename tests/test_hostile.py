@@ -8,6 +8,7 @@ a 10× longer input; a quadratic function gives ~100×). Measured figures are in
 """
 from __future__ import annotations
 
+import gc
 import os
 import random
 import time
@@ -109,6 +110,10 @@ def _families(n: int) -> dict[str, str]:
     }
 
 
+#: Largest time ratio allowed for a 10× longer input (a linear function gives ~10×, a quadratic one ~100×).
+BOUND = 12
+
+
 def _time(fn, text) -> float:
     best = float("inf")
     for _ in range(2 if len(text) > 200_000 else 3):  # best of several: one run at 1M is noisy
@@ -145,7 +150,15 @@ def _growth(name: str, small: int) -> dict[str, float]:
     fn = FUNCTIONS[name]
     fn("预热 warm-up 一、总体要求\n(一)达到95%。")
     small_set, big_set = _families(small), _families(small * 10)
-    ratios = {fam: _time(fn, big_set[fam]) / _time(fn, small_set[fam]) for fam in small_set}
+    ratios = {}
+    for fam in small_set:
+        # A noisy machine can inflate one measurement; a quadratic function fails every retry (~100×).
+        for _ in range(3):
+            gc.collect()
+            ratio = _time(fn, big_set[fam]) / _time(fn, small_set[fam])
+            ratios[fam] = min(ratio, ratios.get(fam, ratio))
+            if ratios[fam] <= BOUND:
+                break
     print(f"\n{name} {small:,} → {small * 10:,}: " + ", ".join(f"{k} {v:.1f}×" for k, v in ratios.items()))
     return ratios
 
@@ -153,16 +166,16 @@ def _growth(name: str, small: int) -> dict[str, float]:
 @pytest.mark.parametrize("name", ["clean_text", "decode_utf8", "decode_gb18030", "parse_plan"])
 def test_linear_10k_to_100k(name):
     ratios = _growth(name, 10_000)
-    assert max(ratios.values()) <= 12, ratios
+    assert max(ratios.values()) <= BOUND, ratios
 
 
 def test_linear_extract_targets_small():
     ratios = _growth("extract_targets", 2_000 if not FULL else 10_000)
-    assert max(ratios.values()) <= 12, ratios
+    assert max(ratios.values()) <= BOUND, ratios
 
 
 @full_only
 @pytest.mark.parametrize("name", sorted(FUNCTIONS))
 def test_linear_100k_to_1m(name):
     ratios = _growth(name, 100_000)
-    assert max(ratios.values()) <= 12, ratios
+    assert max(ratios.values()) <= BOUND, ratios
