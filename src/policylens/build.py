@@ -45,7 +45,6 @@ from policylens.plan_stages import (  # noqa: F401 (re-exported: the build's per
     DocResult,
     assemble,
     document_row,
-    plan_quantities,
     plan_targets,
     plan_tasks,
     plan_year_for,

@@ -50,13 +50,6 @@ def plan_tasks(plan: Plan) -> pd.DataFrame:
     return coded[list(TASK_COLUMNS)].reset_index(drop=True)
 
 
-def plan_quantities(plan: Plan, plan_year: int | None) -> pd.DataFrame:
-    """Every quantity of the plan with its status (``quantities.csv`` rows; policylens.extract_quantities)."""
-    from policylens.targets import plan_quantities as quantities_of
-
-    return quantities_of(plan, plan_year)
-
-
 def plan_targets(plan: Plan, tasks: pd.DataFrame) -> pd.DataFrame:
     """The plan's targets with the unit each stands in and that unit's domain (``targets.csv`` rows)."""
     from policylens.targets import TARGET_COLUMNS, extract_targets
@@ -110,6 +103,7 @@ def run_document(job: DocJob) -> DocOutput:
 
 def _run_document(job: DocJob, current: list[str]) -> DocOutput:
     from policylens.corpus import find_inconsistencies
+    from policylens.targets import plan_quantities
 
     computed: dict[str, Any] = {}
     seconds: dict[str, float] = {}
@@ -143,7 +137,7 @@ def _run_document(job: DocJob, current: list[str]) -> DocOutput:
         return DocOutput(job.doc_id, computed, seconds)
     tasks = stage("tasks", lambda: plan_tasks(plan))
     stage("targets", lambda: plan_targets(plan, tasks))
-    stage("quantities", lambda: plan_quantities(plan, plan_year_for(plan.meta)))
+    stage("quantities", lambda: plan_quantities(plan, plan_year_for(plan.meta)))  # quantities.csv rows
     return DocOutput(job.doc_id, computed, seconds)
 
 
