@@ -8,14 +8,13 @@ a 10× longer input; a quadratic function gives ~100×). Measured figures are in
 """
 from __future__ import annotations
 
-import gc
 import os
 import random
-import time
 import warnings
 
 import pandas as pd
 import pytest
+from timing import cpu_seconds, growth_ratio
 
 from policylens.corpus import clean, clean_text
 from policylens.rawfile import CorpusError, decode_bytes
@@ -115,12 +114,7 @@ BOUND = 12
 
 
 def _time(fn, text) -> float:
-    best = float("inf")
-    for _ in range(2 if len(text) > 200_000 else 3):  # best of several: one run at 1M is noisy
-        start = time.process_time()   # CPU time: other processes on the machine do not count
-        fn(text)
-        best = min(best, time.process_time() - start)
-    return max(best, 1e-3)   # below a millisecond, timer noise dominates: a 1 ms floor
+    return cpu_seconds(fn, text, repeat=2 if len(text) > 200_000 else 3)  # one run at 1M is noisy
 
 
 def _decode_utf8(text: str) -> object:
@@ -150,15 +144,8 @@ def _growth(name: str, small: int) -> dict[str, float]:
     fn = FUNCTIONS[name]
     fn("预热 warm-up 一、总体要求\n(一)达到95%。")
     small_set, big_set = _families(small), _families(small * 10)
-    ratios = {}
-    for fam in small_set:
-        # A noisy machine can inflate one measurement; a quadratic function fails every retry (~100×).
-        for _ in range(3):
-            gc.collect()
-            ratio = _time(fn, big_set[fam]) / _time(fn, small_set[fam])
-            ratios[fam] = min(ratio, ratios.get(fam, ratio))
-            if ratios[fam] <= BOUND:
-                break
+    ratios = {fam: growth_ratio(lambda fam=fam: _time(fn, big_set[fam]) / _time(fn, small_set[fam]), BOUND)
+              for fam in small_set}
     print(f"\n{name} {small:,} → {small * 10:,}: " + ", ".join(f"{k} {v:.1f}×" for k, v in ratios.items()))
     return ratios
 

@@ -5,6 +5,7 @@ import re
 import time
 
 import pytest
+from timing import cpu_seconds, growth_ratio
 
 from policylens.outline import (
     MARKER,
@@ -99,25 +100,17 @@ def test_strip_marker():
     assert strip_marker("加强队伍建设") == "加强队伍建设"
 
 
-def _scan_cost(text: str) -> float:
-    """CPU seconds (best of three) to try MARKER at the start and at every 97th position of ``text``."""
-    best = float("inf")
-    for _ in range(3):
-        begin = time.process_time()
-        MARKER.match(text)
-        for pos in range(0, len(text), 97):
-            MARKER.match(text, pos, min(len(text), pos + 200))
-        best = min(best, time.process_time() - begin)
-    return max(best, 1e-3)
+def _scan(text: str) -> None:
+    """Try MARKER at the start and at every 97th position of ``text``."""
+    MARKER.match(text)
+    for pos in range(0, len(text), 97):
+        MARKER.match(text, pos, min(len(text), pos + 200))
 
 
 @pytest.mark.parametrize("unit", [" ", "一", "(", "1", "\u3000"])
 def test_marker_pattern_is_linear_on_long_runs(unit):
-    ratio = float("inf")
-    for _ in range(3):  # a noisy machine can inflate one measurement; a quadratic pattern fails every retry
-        ratio = min(ratio, _scan_cost(unit * 200_000 + "x") / _scan_cost(unit * 20_000 + "x"))
-        if ratio <= 15:
-            break
+    big, small = unit * 200_000 + "x", unit * 20_000 + "x"
+    ratio = growth_ratio(lambda: cpu_seconds(_scan, big) / cpu_seconds(_scan, small), 15)
     assert ratio <= 15, (unit, ratio)  # x10 input: linear is ~x10, quadratic ~x100
     assert isinstance(MARKER, re.Pattern)
 
