@@ -363,8 +363,8 @@ def _jobs(meta: pd.DataFrame, raw_dir: Path, cache: Cache, report: BuildReport) 
         keys = {"clean": cache.key("clean", digest(raw.text.encode("utf-8")), raw.encoding, str(raw.path), row)}
         keys["units"] = cache.key("units", keys["clean"])
         keys["tasks"] = cache.key("tasks", keys["units"])
-        keys["targets"] = cache.key("targets", keys["units"], keys["tasks"])
         keys["quantities"] = cache.key("quantities", keys["units"])
+        keys["targets"] = cache.key("targets", keys["tasks"], keys["quantities"])
         cached = {}
         for stage in DOC_STAGES:
             payload = cache.get(stage, keys[stage])

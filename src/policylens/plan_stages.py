@@ -50,15 +50,20 @@ def plan_tasks(plan: Plan) -> pd.DataFrame:
     return coded[list(TASK_COLUMNS)].reset_index(drop=True)
 
 
-def plan_targets(plan: Plan, tasks: pd.DataFrame) -> pd.DataFrame:
-    """The plan's targets with the unit each stands in and that unit's domain (``targets.csv`` rows)."""
-    from policylens.targets import TARGET_COLUMNS, extract_targets
+def plan_targets(plan: Plan, tasks: pd.DataFrame, quantities: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The plan's targets with the unit each stands in and that unit's domain (``targets.csv`` rows).
 
-    found = extract_targets(plan, plan_year_for(plan.meta))  # a Plan: review sections and unit paths from its units
+    ``quantities`` (the plan's ``quantities.csv`` rows) saves a second extraction: the targets are its
+    rows with status ``target``.
+    """
+    from policylens.targets import TARGET_COLUMNS, plan_quantities, targets_of
+
+    if quantities is None:
+        quantities = plan_quantities(plan, plan_year_for(plan.meta))
+    found = targets_of(quantities).drop(columns="doc_id")
     units = plan.units
     kinds = dict(zip(units["path"], units["kind"]))
     domains = dict(zip(tasks["path"], tasks["domain"]))
-    found = found.drop(columns=[c for c in ("unit_kind", "domain") if c in found.columns])
     found.insert(1, "unit_kind", found["unit_path"].map(kinds).fillna(""))
     found.insert(2, "domain", [domains.get(p, "") for p in found["unit_path"]])
     found.insert(0, "doc_id", plan.doc_id)
@@ -136,8 +141,8 @@ def _run_document(job: DocJob, current: list[str]) -> DocOutput:
     if units.empty:
         return DocOutput(job.doc_id, computed, seconds)
     tasks = stage("tasks", lambda: plan_tasks(plan))
-    stage("targets", lambda: plan_targets(plan, tasks))
-    stage("quantities", lambda: plan_quantities(plan, plan_year_for(plan.meta)))  # quantities.csv rows
+    quantities = stage("quantities", lambda: plan_quantities(plan, plan_year_for(plan.meta)))
+    stage("targets", lambda: plan_targets(plan, tasks, quantities))  # the quantities' targets
     return DocOutput(job.doc_id, computed, seconds)
 
 

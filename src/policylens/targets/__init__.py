@@ -34,6 +34,7 @@ from policylens.targets.records import (
     extract_quantities,
     extract_targets,
     records,
+    targets_of,
 )
 from policylens.targets.results import RESULT_COLUMNS, plan_quantities, targets_vs_results
 from policylens.targets.rules import (
@@ -48,5 +49,5 @@ from policylens.targets.rules import (
 __all__ = [
     "QUANTITY_COLUMNS", "TARGET_COLUMNS", "Indicator", "extract_quantities", "Rules", "cn_number", "extract_targets", "indicator_id_for",
     "load_indicators", "load_national_targets", "load_rules", "records",
-    "RESULT_COLUMNS", "plan_quantities", "targets_vs_results",
+    "RESULT_COLUMNS", "plan_quantities", "targets_of", "targets_vs_results",
 ]

@@ -176,21 +176,20 @@ def _rows(text: str, norm: Any, t: str, cands: list[_Cand], table: list, years: 
     return rows
 
 
-def _extract(text_or_plan: Any, plan_year: int | None, targets_only: bool) -> pd.DataFrame:
-    """Every quantity (or every target) of a text or plan, typed."""
-    columns = TARGET_COLUMNS if targets_only else QUANTITY_COLUMNS
+def _extract(text_or_plan: Any, plan_year: int | None) -> pd.DataFrame:
+    """Every quantity of a text or plan, typed."""
     text, plan_year, units = _plan_input(text_or_plan, plan_year)
     rows: list[dict[str, Any]] = []
     if text:
-        rows = _quantities(text, plan_year, units, targets_only)
+        rows = _quantities(text, plan_year, units)
     rows.sort(key=lambda r: r["start"])          # stable: list members keep their order
-    frame = pd.DataFrame(rows, columns=[*columns, "cue"] if targets_only else list(columns))
+    frame = pd.DataFrame(rows, columns=list(QUANTITY_COLUMNS))
     if units is not None:
         frame.insert(0, "unit_path", _unit_paths(units, [int(x) for x in frame["start"]]))
-    return _typed(frame, columns)
+    return _typed(frame, QUANTITY_COLUMNS)
 
 
-def _quantities(text: str, plan_year: int | None, units: Any, targets_only: bool) -> list[dict[str, Any]]:
+def _quantities(text: str, plan_year: int | None, units: Any) -> list[dict[str, Any]]:
     rules = load_rules()
     norm = normalize(text)
     t = norm.text
@@ -199,8 +198,6 @@ def _quantities(text: str, plan_year: int | None, units: Any, targets_only: bool
     years = [(m.start(), m.end(), int(m.group(2) or m.group(1))) for m in _YEAR_RE.finditer(t)]
     regions = plan_regions(units, rules) if units is not None else None
     table = _table_rows(t, rules, mask, quoted, cands, regions)
-    if targets_only:
-        table = [tr for tr in table if tr.status == "target"]
     if not cands and not table:
         return []
     for c in cands:
@@ -208,9 +205,7 @@ def _quantities(text: str, plan_year: int | None, units: Any, targets_only: bool
         c.clause_start = _clause_start(t, c.nstart)
     cands = _drop_frames_and_baselines(t, cands, rules)
     _classify_past(t, cands, rules, years, plan_year, quoted, regions)
-    groups = [[c for c in cands if c.status == "target"]]
-    if not targets_only:
-        groups.append([c for c in cands if c.status != "target"])
+    groups = [[c for c in cands if c.status == "target"], [c for c in cands if c.status != "target"]]
     kept: list[_Cand] = []
     for group in groups:
         if group:
@@ -230,7 +225,18 @@ def extract_targets(text_or_plan: Any, plan_year: int | None = None) -> pd.DataF
     (``status == "target"``) are returned; see :func:`extract_quantities` for every number.
     Never raises on string input; linear in the length of the text.
     """
-    return _extract(text_or_plan, plan_year, targets_only=True)
+    return targets_of(extract_quantities(text_or_plan, plan_year))
+
+
+def targets_of(quantities: pd.DataFrame) -> pd.DataFrame:
+    """The targets among :func:`extract_quantities` rows, as :func:`extract_targets` gives them.
+
+    Targets and other quantities are found in one pass (each status group annotated on its
+    own), so a build that writes both tables extracts once and takes the targets from here.
+    """
+    lead = [c for c in ("doc_id", "unit_path") if c in quantities.columns]
+    found = quantities[quantities["status"] == "target"]
+    return found[lead + list(TARGET_COLUMNS)].reset_index(drop=True)
 
 
 def extract_quantities(text_or_plan: Any, plan_year: int | None = None) -> pd.DataFrame:
@@ -241,7 +247,7 @@ def extract_quantities(text_or_plan: Any, plan_year: int | None = None) -> pd.Da
     that results can be set against earlier targets. Durations and spans, ages, ranks,
     years and annotations are not quantities. Never raises on string input; linear.
     """
-    return _extract(text_or_plan, plan_year, targets_only=False)
+    return _extract(text_or_plan, plan_year)
 
 
 def records(text: str, plan_year: int | None = None) -> list[dict[str, Any]]:
