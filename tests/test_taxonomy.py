@@ -678,3 +678,46 @@ def test_build_codes_goal_work_items_of_a_county_work_plan():
         ("二/1", "goal", "compulsory"), ("二/2", "goal", "sport"), ("三/(一)", "task", "teachers"),
         ("三/(二)", "task", "safety")]                       # the target 二/3 is not a work item
     assert tasks["needs_review"].dtype == bool
+
+
+# ---------------------------------------------------------------- cue matcher (one Aho–Corasick pass)
+def _regex_hits(terms, text):
+    """The reference: one regex alternation of the terms, longest first (what the matcher replaces)."""
+    import re
+
+    ordered = sorted(set(terms), key=lambda t: (-len(t), t))
+    return [m.group(0) for m in re.finditer("|".join(map(re.escape, ordered)), text)]
+
+
+def test_cue_matcher_is_leftmost_longest_like_the_regex():
+    from policylens.taxonomy.rules import CueMatcher
+
+    terms = ["教师", "教师队伍", "乡村教师", "师德", "师德师风", "学前教育", "教育", "体育", "社会体育", "智慧教育"]
+    matcher = CueMatcher(terms)
+    for text in ("加强乡村教师队伍建设,严肃师德师风", "推进社会体育指导员队伍建设", "国家智慧", "非学前教", "",
+                 "教师教师队伍师德师", "智慧教育体育教育"):
+        assert matcher.findall(text) == _regex_hits(terms, text), text
+    assert CueMatcher([]).findall("教育") == []
+
+
+def test_cue_matcher_agrees_with_the_regex_on_the_codebook_lexicon():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from policylens.taxonomy.rules import CueMatcher
+
+    book = codebook()
+    terms = sorted(set(book.cues) | set(book.level_cues))
+    matcher = CueMatcher(terms)
+    # texts glued from cue terms, their prefixes and suffixes, and stray characters: where a
+    # longer cue starts but does not complete, a shorter one inside it must still be found
+    pieces = terms + [t[:k] for t in terms for k in range(1, len(t))] + [t[k:] for t in terms for k in range(1, len(t))]
+    piece = st.one_of(st.sampled_from(pieces), st.sampled_from(list("，。 a1的")))
+
+    @settings(max_examples=400, deadline=None, derandomize=True)
+    @given(st.lists(piece, max_size=10))
+    def check(parts):
+        text = "".join(parts)
+        assert matcher.findall(text) == _regex_hits(terms, text)
+
+    check()

@@ -44,6 +44,12 @@ def _model_text(heading: str, body: str, heading_repeat: int) -> str:
     return re.sub(r"[^\u4e00-\u9fff]+", " ", text).strip()
 
 
+def _two_cjk(text: str) -> bool:
+    """Whether ``text`` has at least two CJK characters (without listing them all)."""
+    first = _CJK.search(text)
+    return first is not None and _CJK.search(text, first.end()) is not None
+
+
 def _column(frame: pd.DataFrame, name: str) -> list[Any]:
     return list(frame[name]) if name in frame.columns else [""] * len(frame)
 
@@ -128,31 +134,59 @@ class TaskCoder(BaseEstimator, ClassifierMixin, TransformerMixin):
         return self
 
     # -- coding
-    def _model_proba(self, texts: list[str]) -> np.ndarray:
+    def _features(self, texts: list[str]) -> Any:
+        """The TF-IDF rows of the model texts (one sparse matrix for the batch)."""
+        return self.vectorizer_.transform(texts)
+
+    def _model_proba(self, texts: list[str], features: Any = None) -> np.ndarray:
+        """Model probabilities, columns in codebook order (``features``: :meth:`_features` of ``texts``)."""
         proba = np.zeros((len(texts), len(self.codes_)))
         if not texts:
             return proba
-        raw = self.model_.predict_proba(self.vectorizer_.transform(texts))
+        raw = self.model_.predict_proba(self._features(texts) if features is None else features)
         for j, cls in enumerate(self.model_.classes_):
             proba[:, self.codes_.index(cls)] = raw[:, j]
         return proba
 
-    def _top_features(self, text: str, cls: str, k: int = 4) -> list[str]:
-        if cls not in self.model_.classes_:
+    def _top_features(self, row: tuple[np.ndarray, np.ndarray] | None, cls: str, k: int = 4) -> list[str]:
+        """The ``k`` features of one text (``row``: its TF-IDF indices and values) that most
+        raise class ``cls`` (single characters left out)."""
+        coef_row = self._coef_rows.get(cls)
+        if coef_row is None or row is None:
             return []
-        row = self.vectorizer_.transform([text])
-        coef = self.model_.coef_[list(self.model_.classes_).index(cls)]
-        idx = row.indices
-        contrib = row.data * coef[idx]
+        idx, data = row
+        contrib = data * self.model_.coef_[coef_row][idx]
         order = np.argsort(-contrib, kind="stable")
-        return [self.feature_names_[idx[i]] for i in order if contrib[i] > 0
-                and len(self.feature_names_[idx[i]].strip()) > 1][:k]
+        names = self.feature_names_
+        out: list[str] = []
+        for i in order:
+            if contrib[i] <= 0:
+                break                       # sorted: no positive contribution follows
+            name = names[idx[i]]
+            if len(name.strip()) > 1:
+                out.append(name)
+                if len(out) == k:
+                    break
+        return out
 
-    def _code_one(self, heading: Any, text: Any, proba: np.ndarray | None, mtext: str) -> dict[str, Any]:
+    def _prepare_coding(self) -> None:
+        """Lookups the per-unit coding reuses (rule-code order, the model's classes)."""
+        codes = self.rules_.codes
+        self._rule_cols = np.array([self.codes_.index(c) for c in codes], dtype=np.intp)
+        self._code_pos = {c: i for i, c in enumerate(codes)}
+        if hasattr(self, "model_"):
+            classes = list(self.model_.classes_)
+            self._coef_rows = {c: i for i, c in enumerate(classes)}
+            self._known = np.array([c in classes for c in codes])
+        else:
+            self._coef_rows, self._known = {}, np.ones(len(codes), dtype=bool)
+
+    def _code_one(self, head: str, body: str, proba: np.ndarray | None,
+                  row: tuple[np.ndarray, np.ndarray] | None) -> dict[str, Any]:
+        """Code one unit from its normalized ``(head, body)`` (:func:`split_heading`), its model
+        probabilities (codebook order) and its TF-IDF row."""
         sc, rules = self.scoring_, self.rules_
-        head, body = split_heading(heading, text, sc["max_derived_heading"])
-        n_cjk = len(_CJK.findall(head + body))
-        if n_cjk < 2:
+        if not _two_cjk(head + body):
             why = "empty text" if not (head + body).strip() else "no Chinese text to code"
             return {"domain": OTHER, "secondary_domains": "", "confidence": 0.05,
                     "evidence": f"empty: {why}", "level": "cross_level"}
@@ -166,7 +200,7 @@ class TaskCoder(BaseEstimator, ClassifierMixin, TransformerMixin):
         clear = top_score >= sc["clear_min_score"] and top_score >= sc["clear_ratio"] * max(second, 1e-9)
         p_model = None
         if proba is not None:
-            p_model = np.array([proba[self.codes_.index(c)] for c in codes])
+            p_model = proba[self._rule_cols]
             if self.mode == "blend":    # the model-only baseline stays the model alone
                 p_model = self._known_only(p_model, p_rules, codes)
         if self.mode == "rules" or (self.mode == "blend" and clear) or p_model is None:
@@ -174,10 +208,10 @@ class TaskCoder(BaseEstimator, ClassifierMixin, TransformerMixin):
                 return {"domain": OTHER, "secondary_domains": "", "confidence": 0.1,
                         "evidence": "rules: no cue of any domain found", "level": self._level(OTHER, res)}
             domain, how = top, "rules"
-            conf = float(p_rules[codes.index(top)])
+            conf = float(p_rules[self._code_pos[top]])
             if p_model is not None:
                 blended = sc["rules_weight"] * p_rules + (1 - sc["rules_weight"]) * p_model
-                conf = max(conf, float(blended[codes.index(top)]))
+                conf = max(conf, float(blended[self._code_pos[top]]))
         elif self.mode == "model" or total <= 0 or top_score <= sc["other_max_score"]:
             # no cue, or only one weak generic cue (统筹, 改革): as if nothing were coded
             domain, how = codes[int(np.argmax(p_model))], "model"
@@ -186,7 +220,7 @@ class TaskCoder(BaseEstimator, ClassifierMixin, TransformerMixin):
                 conf = min(conf, 0.4)   # nothing in the codebook supports it
                 if self.mode == "blend" and conf < sc["other_max_proba"]:
                     # no cue and a model guess barely above chance: the task acts on no single area
-                    feats = ", ".join(self._top_features(mtext, domain)) or "none"
+                    feats = ", ".join(self._top_features(row, domain)) or "none"
                     return {"domain": OTHER, "secondary_domains": "", "confidence": round(conf, 3),
                             "evidence": f"model: no codebook cue (or one weak generic cue) and the model is near chance "
                                         f"(best {domain} p={conf:.2f} < {sc['other_max_proba']:g}; "
@@ -197,7 +231,7 @@ class TaskCoder(BaseEstimator, ClassifierMixin, TransformerMixin):
             domain, how = codes[int(np.argmax(blended))], "blend"
             conf = float(blended.max())
         secondary = self._secondary(domain, res)
-        evidence = self._evidence(how, domain, res, p_rules, p_model, codes, mtext, clear)
+        evidence = self._evidence(how, domain, res, p_rules, p_model, codes, row, clear)
         return {"domain": domain, "secondary_domains": ";".join(secondary),
                 "confidence": round(min(max(conf, 0.0), 1.0), 3), "evidence": evidence,
                 "level": self._level(domain, res)}
@@ -205,7 +239,7 @@ class TaskCoder(BaseEstimator, ClassifierMixin, TransformerMixin):
     def _known_only(self, p_model: np.ndarray, p_rules: np.ndarray, codes: list[str]) -> np.ndarray:
         """The model cannot vote on domains absent from its training data (``sport`` is not in the
         founding corpus): those get their rule share, the model's probabilities fill the rest."""
-        known = np.array([c in self.model_.classes_ for c in codes])
+        known = self._known
         if known.all():
             return p_model
         unknown_mass = float(p_rules[~known].sum())
@@ -241,7 +275,8 @@ class TaskCoder(BaseEstimator, ClassifierMixin, TransformerMixin):
         return "cross_level"
 
     def _evidence(self, how: str, domain: str, res: RuleResult, p_rules: np.ndarray,
-                  p_model: np.ndarray | None, codes: list[str], mtext: str, clear: bool) -> str:
+                  p_model: np.ndarray | None, codes: list[str], row: tuple[np.ndarray, np.ndarray] | None,
+                  clear: bool) -> str:
         def cue_list(items: list[tuple[str, int, float]], k: int) -> str:
             return ", ".join(f"{t}(×{n})" if n > 1 else t for t, n, _ in items[:k])
 
@@ -257,13 +292,13 @@ class TaskCoder(BaseEstimator, ClassifierMixin, TransformerMixin):
         if how == "rules":
             top, top_score, second = res.top()
             return f"rules: {cues} (score {score:g} vs next {second:g}){notes}"
-        feats = ", ".join(self._top_features(mtext, domain)) or "none"
-        pm = float(p_model[codes.index(domain)]) if p_model is not None else 0.0
+        feats = ", ".join(self._top_features(row, domain)) or "none"
+        pm = float(p_model[self._code_pos[domain]]) if p_model is not None else 0.0
         if how == "model":
             extra = f"; cues {cues}" if parts else "; no codebook cue found"
             return f"model: p={pm:.2f}; top features {feats}{extra}"
         top = res.top()[0]
-        pr = float(p_rules[codes.index(domain)])
+        pr = float(p_rules[self._code_pos[domain]])
         rule_view = "" if top == domain else f"; rules favoured {top}"
         return (f"blend: rules p={pr:.2f} ({cues}) + model p={pm:.2f} (features {feats}); "
                 f"rules not clear{rule_view}{notes}")
@@ -281,13 +316,22 @@ class TaskCoder(BaseEstimator, ClassifierMixin, TransformerMixin):
                                  "or use mode='rules' or policylens.code_tasks (fitted on the founding corpus)")
         if not hasattr(self, "rules_"):
             self._setup()
+        self._prepare_coding()
         heads, texts = _column(X, "heading"), _text_column(X)
         use_model = self.mode != "rules"
         prepared = [split_heading(h, t, self.scoring_["max_derived_heading"]) for h, t in zip(heads, texts)]
-        mtexts = [_model_text(h, b, self.heading_repeat) for h, b in prepared]
-        probas = self._model_proba(mtexts) if use_model else None
-        rows = [self._code_one(h, t, probas[i] if probas is not None else None, mtexts[i])
-                for i, (h, t) in enumerate(zip(heads, texts))]
+        probas = features = None
+        if use_model:
+            mtexts = [_model_text(h, b, self.heading_repeat) for h, b in prepared]
+            features = self._features(mtexts) if mtexts else None
+            probas = self._model_proba(mtexts, features)
+        rows = []
+        for i, (head, body) in enumerate(prepared):
+            row = None
+            if features is not None:
+                lo, hi = features.indptr[i], features.indptr[i + 1]
+                row = (features.indices[lo:hi], features.data[lo:hi])
+            rows.append(self._code_one(head, body, probas[i] if probas is not None else None, row))
         out = X.copy()
         review_below = self.scoring_["review_below"]
         for row in rows:
