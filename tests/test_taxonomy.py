@@ -1,6 +1,8 @@
 """Tests for the common task taxonomy (codebook, coder, LOCO quality)."""
 from __future__ import annotations
 
+from collections import Counter
+
 import pandas as pd
 import pytest
 import yaml
@@ -719,5 +721,82 @@ def test_cue_matcher_agrees_with_the_regex_on_the_codebook_lexicon():
     def check(parts):
         text = "".join(parts)
         assert matcher.findall(text) == _regex_hits(terms, text)
+
+    check()
+
+
+# ---------------------------------------------------------------- the default coder's model cache
+def _fits(monkeypatch) -> list[int]:
+    """Count the model fits of every TaskCoder from now on."""
+    calls: list[int] = []
+    original = TaskCoder._fit_model
+
+    def counting(self, texts, labels):
+        calls.append(len(texts))
+        return original(self, texts, labels)
+
+    monkeypatch.setattr(TaskCoder, "_fit_model", counting)
+    return calls
+
+
+def test_model_cache_reads_back_the_same_model_and_ignores_corrupt_or_planted_files(tmp_path, monkeypatch,
+                                                                                   training):
+    from policylens.taxonomy.modelcache import PREFIX
+
+    items = _units(OUT_OF_CORPUS)[["heading", "text"]]
+    expected = TaskCoder().fit(training).transform(items)
+    fits = _fits(monkeypatch)
+
+    TaskCoder().fit_cached(training, folder=tmp_path)                      # fits, keeps the model
+    (cached,) = sorted(tmp_path.glob(f"{PREFIX}*.npz"))
+    assert len(fits) == 1
+    again = TaskCoder().fit_cached(training, folder=tmp_path)              # reads it back
+    assert len(fits) == 1
+    pd.testing.assert_frame_equal(again.transform(items), expected)
+
+    cached.write_bytes(b"PK\x03\x04 not a model")                          # corrupt: refitted, rewritten
+    pd.testing.assert_frame_equal(TaskCoder().fit_cached(training, folder=tmp_path).transform(items), expected)
+    assert len(fits) == 2
+    TaskCoder().fit_cached(training, folder=tmp_path)
+    assert len(fits) == 2
+
+    # a file of another model (other inputs) planted under this model's name is not used
+    other = tmp_path / "other"
+    TaskCoder(C=0.5).fit_cached(training, folder=other)
+    (planted,) = sorted(other.glob(f"{PREFIX}*.npz"))
+    cached.write_bytes(planted.read_bytes())
+    pd.testing.assert_frame_equal(TaskCoder().fit_cached(training, folder=tmp_path).transform(items), expected)
+    assert len(fits) == 4
+
+
+def test_model_cache_key_follows_the_training_data(tmp_path, monkeypatch, training):
+    fits = _fits(monkeypatch)
+    TaskCoder().fit_cached(training, folder=tmp_path)
+    changed = training.copy()
+    changed.loc[0, "text"] = changed.loc[0, "text"] + "加强学校体育工作。"
+    TaskCoder().fit_cached(changed, folder=tmp_path)                       # other texts: another key
+    assert len(fits) == 2 and len(list(tmp_path.glob("*.npz"))) == 2
+
+
+def test_model_cache_in_an_unwritable_folder_still_fits(tmp_path, training):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    coder = TaskCoder().fit_cached(training, folder=blocked / "cache")    # cannot be created: no error
+    assert coder.predict(_units(OUT_OF_CORPUS[:1])[["heading", "text"]])[0] == OUT_OF_CORPUS[0][0]
+
+
+def test_rule_result_top_ranks_by_score_then_code():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from policylens.taxonomy.rules import RuleResult
+
+    @settings(max_examples=300, deadline=None, derandomize=True)
+    @given(st.dictionaries(st.sampled_from(DOMAINS), st.sampled_from([0.0, 0.5, 1.0, 2.0, 3.5]), min_size=1))
+    def check(scores):
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        expected = (ranked[0][0], ranked[0][1], ranked[1][1] if len(ranked) > 1 else 0.0)
+        res = RuleResult(scores, Counter(), Counter(), [], [], {})
+        assert res.top() == expected
 
     check()

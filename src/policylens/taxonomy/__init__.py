@@ -27,10 +27,17 @@ says which decided and on what; ``needs_review`` marks codes below the calibrate
 confidence threshold ``scoring.review_below``.
 
 Entry points (:mod:`policylens.taxonomy.units`): :func:`code_tasks` (a default coder
-fitted on the shipped training data, cached), :func:`code_units` (every unit of a plan,
+fitted on the shipped training data, its model kept in the project cache folder:
+:mod:`policylens.taxonomy.modelcache`), :func:`code_units` (every unit of a plan,
 with ``priority_unit``), :func:`too_few_tasks`, :func:`review_share`, :func:`review_list`.
 Output columns are documented in :data:`TAXONOMY_COLUMNS`.
 """
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# The codebook is light and its function ``codebook`` must shadow the submodule of the same name.
 from policylens.taxonomy.codebook import (
     CODEBOOK_PATH,
     OTHER,
@@ -46,33 +53,35 @@ from policylens.taxonomy.codebook import (
     load_codebook,
     parse_codebook,
 )
-from policylens.taxonomy.coder import (
-    CODED_KINDS,
-    TAXONOMY_COLUMNS,
-    TRAINING_COLUMNS,
-    TRAINING_PATH,
-    TaskCoder,
-    build_training_data,
-    load_training_data,
-    write_training_data,
-)
-from policylens.taxonomy.rules import CueRules, RuleResult
-from policylens.taxonomy.text import split_heading
-from policylens.taxonomy.units import (
-    MIN_TASKS,
-    PRIORITY_COLUMN,
-    code_tasks,
-    code_units,
-    default_coder,
-    is_work_item,
-    review_list,
-    review_share,
-    too_few_tasks,
-)
+
+# The coder needs scikit-learn (about two seconds to import): its names load on first use, so
+# ``from policylens.taxonomy import bilingual_label`` (figures, comparisons) stays fast.
+_LAZY = {
+    **dict.fromkeys(("TAXONOMY_COLUMNS", "TRAINING_COLUMNS", "TRAINING_PATH", "TaskCoder",
+                     "build_training_data", "default_coder", "load_training_data", "write_training_data"),
+                    "policylens.taxonomy.coder"),
+    **dict.fromkeys(("CueMatcher", "CueRules", "RuleResult"), "policylens.taxonomy.rules"),
+    **dict.fromkeys(("CODED_KINDS", "split_heading"), "policylens.taxonomy.text"),
+    **dict.fromkeys(("MIN_TASKS", "PRIORITY_COLUMN", "code_tasks", "code_units", "is_work_item", "review_list",
+                     "review_share", "too_few_tasks"), "policylens.taxonomy.units"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'policylens.taxonomy' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "CODEBOOK_PATH", "CODED_KINDS", "MIN_TASKS", "OTHER", "PRIORITY_COLUMN", "TAXONOMY_COLUMNS",
-    "TRAINING_COLUMNS", "TRAINING_PATH", "Codebook", "CodebookError", "CodebookFile", "CueRules", "Domain",
+    "TRAINING_COLUMNS", "TRAINING_PATH", "Codebook", "CodebookError", "CodebookFile", "CueMatcher", "CueRules", "Domain",
     "Level", "RuleResult", "TaskCoder", "bilingual_label", "build_training_data", "code_tasks", "code_units",
     "codebook", "default_coder", "domain_codes", "is_work_item", "levels_table", "load_codebook",
     "load_training_data", "parse_codebook", "review_list", "review_share", "split_heading", "too_few_tasks",

@@ -11,14 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import yaml
 from pydantic import Field, StrictFloat, StrictInt, ValidationError, field_validator, model_validator
 
 from policylens import config
-from policylens.rulefile import RuleFileError, RuleModel, load_yaml
+from policylens.rulefile import FAST_LOADER, RuleFileError, RuleModel, load_yaml
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CODEBOOK_PATH = config.PACKAGE_DATA / "taxonomy.yaml"
 OTHER = "other"
@@ -222,7 +224,7 @@ def parse_codebook(data: Any, source: str = "<codebook>") -> Codebook:
 def _check_duplicate_keys(path: Path) -> None:
     """PyYAML keeps the last of two equal keys silently; a codebook must not (a cue listed twice)."""
     try:
-        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=FAST_LOADER)
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return  # load_yaml reports these with file and line
     stack = [node] if node is not None else []
@@ -271,4 +273,6 @@ def bilingual_label(code: str) -> str:
 
 def levels_table() -> pd.DataFrame:
     """The level facet as a table: code, en, zh, isced."""
+    import pandas as pd
+
     return pd.DataFrame([vars(lv) for lv in codebook().levels], columns=["code", "en", "zh", "isced"])

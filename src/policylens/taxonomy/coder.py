@@ -17,7 +17,7 @@ from sklearn.linear_model import LogisticRegression
 from policylens import config
 from policylens.taxonomy.codebook import OTHER, codebook, load_codebook
 from policylens.taxonomy.rules import CueRules, RuleResult
-from policylens.taxonomy.text import _CJK, split_heading
+from policylens.taxonomy.text import _CJK, CODED_KINDS, _as_frame, _column, _text_column, split_heading
 
 TRAINING_PATH = config.PACKAGE_DATA / "taxonomy_training.csv"
 
@@ -35,9 +35,6 @@ TAXONOMY_COLUMNS: dict[str, str] = {
 }
 #: Columns of the shipped training data (:func:`build_training_data`).
 TRAINING_COLUMNS: tuple[str, ...] = ("doc_id", "path", "kind", "heading", "text", "domain", "secondary")
-CODED_KINDS = ("task", "safeguard")
-
-
 def _model_text(heading: str, body: str, heading_repeat: int) -> str:
     """Model input: heading repeated, then body; CJK only (digits, Latin and punctuation dropped)."""
     text = "。".join([heading] * heading_repeat + [body])
@@ -48,29 +45,6 @@ def _two_cjk(text: str) -> bool:
     """Whether ``text`` has at least two CJK characters (without listing them all)."""
     first = _CJK.search(text)
     return first is not None and _CJK.search(text, first.end()) is not None
-
-
-def _column(frame: pd.DataFrame, name: str) -> list[Any]:
-    return list(frame[name]) if name in frame.columns else [""] * len(frame)
-
-
-
-
-def _as_frame(X: Any) -> pd.DataFrame:
-    """A units frame from a frame or a :class:`policylens.Plan` (anything with a ``units`` frame)."""
-    if not isinstance(X, pd.DataFrame) and isinstance(getattr(X, "units", None), pd.DataFrame):
-        X = X.units
-    if not isinstance(X, pd.DataFrame):
-        raise TypeError("code_tasks/TaskCoder expects a Plan or a pandas DataFrame with 'heading' and "
-                        "'text' (or 'body') columns")
-    if not {"heading", "text", "body"} & set(X.columns):
-        raise ValueError("units need a 'heading' and a 'text' or 'body' column")
-    return X
-
-
-def _text_column(frame: pd.DataFrame) -> list[Any]:
-    """The unit text: ``text`` when present (scraped items), else ``body`` (``Plan.units``)."""
-    return _column(frame, "text" if "text" in frame.columns or "body" not in frame.columns else "body")
 
 
 class TaskCoder(BaseEstimator, ClassifierMixin, TransformerMixin):
@@ -113,24 +87,57 @@ class TaskCoder(BaseEstimator, ClassifierMixin, TransformerMixin):
         self.rules_ = CueRules(book, sc["heading_weight"], sc["body_cap"])
         self.codes_ = list(book.codes)
 
-    def fit(self, X: pd.DataFrame, y: Iterable[str] | None = None) -> TaskCoder:
-        """Fit the model part on coded units (``y`` defaults to ``X["domain"]``)."""
+    def _estimators(self) -> tuple[TfidfVectorizer, LogisticRegression]:
+        """The unfitted vectorizer and classifier of the model part."""
+        return (TfidfVectorizer(analyzer="char", ngram_range=tuple(self.ngram_range), sublinear_tf=True, min_df=1),
+                LogisticRegression(C=self.C, class_weight="balanced", max_iter=5000,
+                                   random_state=self.random_state))
+
+    def _training_inputs(self, X: Any, y: Iterable[str] | None) -> tuple[list[str], list[str]]:
+        """Model input texts and labels of coded units (labels checked against the codebook)."""
         X = _as_frame(X)
         self._setup()
-        y = list(X["domain"] if y is None else y)
-        unknown = sorted(set(y) - set(self.codes_))
+        labels = list(X["domain"] if y is None else y)
+        unknown = sorted(set(labels) - set(self.codes_))
         if unknown:
             raise ValueError(f"training labels not in the codebook: {unknown}")
         texts = [_model_text(*split_heading(h, t, self.scoring_['max_derived_heading']), self.heading_repeat)
                  for h, t in zip(_column(X, "heading"), _text_column(X))]
-        self.vectorizer_ = TfidfVectorizer(analyzer="char", ngram_range=tuple(self.ngram_range),
-                                           sublinear_tf=True, min_df=1)
+        return texts, labels
+
+    def _fit_model(self, texts: list[str], labels: list[str]) -> None:
+        self.vectorizer_, self.model_ = self._estimators()
         features = self.vectorizer_.fit_transform(texts)
-        self.model_ = LogisticRegression(C=self.C, class_weight="balanced", max_iter=5000,
-                                         random_state=self.random_state)
-        self.model_.fit(features, y)
+        self.model_.fit(features, labels)
+        self._fitted()
+
+    def _fitted(self) -> None:
         self.classes_ = np.array(self.codes_)
         self.feature_names_ = self.vectorizer_.get_feature_names_out()
+
+    def fit(self, X: pd.DataFrame, y: Iterable[str] | None = None) -> TaskCoder:
+        """Fit the model part on coded units (``y`` defaults to ``X["domain"]``)."""
+        self._fit_model(*self._training_inputs(X, y))
+        return self
+
+    def fit_cached(self, X: pd.DataFrame, y: Iterable[str] | None = None,
+                   folder: Path | str | None = None) -> TaskCoder:
+        """:meth:`fit`, reading the fitted model back from ``folder`` (default ``config.CACHE``)
+        when the same inputs were fitted before, and keeping it there otherwise
+        (:mod:`policylens.taxonomy.modelcache`: keyed by everything the model depends on)."""
+        from policylens.taxonomy import modelcache
+
+        texts, labels = self._training_inputs(X, y)
+        vectorizer, model = self._estimators()
+        key = modelcache.model_key(Path(__file__).read_bytes(), self.get_params(), vectorizer.get_params(),
+                                   model.get_params(), self.codes_, texts, labels)
+        path = modelcache.model_path(Path(folder) if folder is not None else config.CACHE, key)
+        if modelcache.load(path, key, vectorizer, model):
+            self.vectorizer_, self.model_ = vectorizer, model
+            self._fitted()
+            return self
+        self._fit_model(texts, labels)
+        modelcache.store(path, key, self.vectorizer_, self.model_, self._estimators, texts)
         return self
 
     # -- coding
@@ -379,6 +386,7 @@ def load_training_data(path: Path | str | None = None) -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def default_coder() -> TaskCoder:
-    """A :class:`TaskCoder` fitted on the shipped training data (cached)."""
+    """A :class:`TaskCoder` fitted on the shipped training data (once per process; the fitted
+    model is kept in the project cache folder, see :mod:`policylens.taxonomy.modelcache`)."""
     train = load_training_data()
-    return TaskCoder().fit(train, train["domain"])
+    return TaskCoder().fit_cached(train, train["domain"])

@@ -68,15 +68,15 @@ class RuleResult:
 
     def top(self) -> tuple[str, float, float]:
         """(best domain, its score, runner-up score): ranked by score, ties by code."""
-        scores = self.scores
-        best = max(scores.values())
-        tied = sorted(k for k, v in scores.items() if v == best)
-        top = tied[0]
-        if len(tied) > 1:
-            second = scores[tied[1]]
-        else:
-            second = max((v for k, v in scores.items() if k != top), default=0.0)
-        return top, scores[top], second
+        items = iter(self.scores.items())
+        top, best = next(items)
+        second = None
+        for code, value in items:           # one pass instead of sorting 19 scores per call
+            if value > best or (value == best and code < top):
+                second, top, best = best, code, value
+            elif second is None or value > second:
+                second = value
+        return top, best, 0.0 if second is None else second
 
 
 class CueRules:

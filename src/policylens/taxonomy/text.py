@@ -1,10 +1,11 @@
-"""Text preparation for coding: normalization, noise removal, outline numbers and headings."""
+"""Text preparation for coding: input frames, normalization, noise removal, outline numbers and headings."""
 from __future__ import annotations
 
 import re
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from policylens.normalize import normalize
 from policylens.outline import strip_marker
@@ -14,6 +15,30 @@ _URL = re.compile(r"(?:https?://|www\.)\S+")
 _TAG = re.compile(r"<[^>]{0,200}>")
 _PINYIN = re.compile(r"[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]+(?:\s+[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]+)*")
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+
+#: Unit kinds the coder is trained on and priority comparisons count.
+CODED_KINDS = ("task", "safeguard")
+
+
+def _column(frame: pd.DataFrame, name: str) -> list[Any]:
+    return list(frame[name]) if name in frame.columns else [""] * len(frame)
+
+
+def _as_frame(X: Any) -> pd.DataFrame:
+    """A units frame from a frame or a :class:`policylens.Plan` (anything with a ``units`` frame)."""
+    if not isinstance(X, pd.DataFrame) and isinstance(getattr(X, "units", None), pd.DataFrame):
+        X = X.units
+    if not isinstance(X, pd.DataFrame):
+        raise TypeError("code_tasks/TaskCoder expects a Plan or a pandas DataFrame with 'heading' and "
+                        "'text' (or 'body') columns")
+    if not {"heading", "text", "body"} & set(X.columns):
+        raise ValueError("units need a 'heading' and a 'text' or 'body' column")
+    return X
+
+
+def _text_column(frame: pd.DataFrame) -> list[Any]:
+    """The unit text: ``text`` when present (scraped items), else ``body`` (``Plan.units``)."""
+    return _column(frame, "text" if "text" in frame.columns or "body" not in frame.columns else "body")
 
 
 def _clean(value: Any) -> str:

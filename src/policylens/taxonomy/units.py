@@ -11,14 +11,12 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Any
 
 import pandas as pd
 
 from policylens.taxonomy.codebook import codebook
-from policylens.taxonomy.coder import CODED_KINDS, TaskCoder, _as_frame, _text_column, load_training_data
-from policylens.taxonomy.text import _clean, _strip_number
+from policylens.taxonomy.text import CODED_KINDS, _as_frame, _clean, _strip_number, _text_column
 
 #: Column :func:`code_units` adds besides the :data:`TAXONOMY_COLUMNS`.
 PRIORITY_COLUMN = ("priority_unit", "True when the unit counts in priority comparisons: a task or safeguard "
@@ -29,13 +27,6 @@ MIN_TASKS = 3
 _DIGIT = re.compile(r"[0-9%％０-９]|[一二三四五六七八九十百千万两]+(?:个|所|万|亿|名|人|项|%|成)")
 
 
-@lru_cache(maxsize=1)
-def default_coder() -> TaskCoder:
-    """A :class:`TaskCoder` fitted on the shipped training data (cached)."""
-    train = load_training_data()
-    return TaskCoder().fit(train, train["domain"])
-
-
 def code_tasks(units: Any) -> pd.DataFrame:
     """Code units: add ``domain``, ``secondary_domains``, ``confidence``, ``evidence``, ``level``, ``needs_review``.
 
@@ -44,6 +35,8 @@ def code_tasks(units: Any) -> pd.DataFrame:
     text is normalized internally. Other columns and the index pass through unchanged. It
     codes every row it is given: select the task units first, or use :func:`code_units`.
     """
+    from policylens.taxonomy.coder import default_coder  # scikit-learn loads when coding starts
+
     return default_coder().transform(units)
 
 
