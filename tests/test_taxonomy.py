@@ -800,3 +800,53 @@ def test_rule_result_top_ranks_by_score_then_code():
         assert res.top() == expected
 
     check()
+
+
+# ---------------------------------------------------------------- TF-IDF rows counted in NumPy
+def _same_rows(a, b) -> bool:
+    return (a.shape == b.shape and a.indptr.tolist() == b.indptr.tolist() and a.indices.tolist() == b.indices.tolist()
+            and a.data.tolist() == b.data.tolist())
+
+
+def test_tfidf_rows_are_the_vectorizers_on_every_shipped_text(training):
+    from policylens.evaluate.taxonomy import load_distant, load_external
+    from policylens.taxonomy.coder import _model_text
+    from policylens.taxonomy.features import counter_for, tfidf_rows
+    from policylens.taxonomy.text import split_heading
+
+    coder = TaskCoder().fit(training)
+    vec = coder.vectorizer_
+    counter = counter_for(vec)
+    assert counter is not None
+    frames = [training, load_external(), load_distant()]
+    texts = [_model_text(*split_heading(h, t, 40), 2) for f in frames for h, t in zip(f["heading"], f["text"])]
+    texts += ["", "教", "教 育", "Ａ大写 ÉCOLE  学校", "𠀀汉字"]              # empty, one character, odd input
+    assert _same_rows(tfidf_rows(vec, texts, counter), vec.transform(texts))
+    assert _same_rows(tfidf_rows(vec, texts[:1], counter), vec.transform(texts[:1]))
+
+
+def test_tfidf_rows_agree_with_the_vectorizer_on_random_text(training):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from policylens.taxonomy.features import counter_for, tfidf_rows
+
+    vec = TaskCoder().fit(training).vectorizer_
+    counter = counter_for(vec)
+    alphabet = st.sampled_from(sorted(set("".join(training["text"])))[:400] + list(" \t\nAbÉ"))
+
+    @settings(max_examples=150, deadline=None, derandomize=True)
+    @given(st.lists(st.text(alphabet, max_size=30), min_size=1, max_size=6))
+    def check(texts):
+        assert _same_rows(tfidf_rows(vec, texts, counter), vec.transform(texts))
+
+    check()
+
+
+def test_tfidf_rows_fall_back_to_the_vectorizer_for_other_setups(training):
+    from policylens.taxonomy.features import counter_for
+
+    coder = TaskCoder(ngram_range=(1, 3)).fit(training)
+    assert counter_for(coder.vectorizer_) is None
+    assert coder.predict(_units(OUT_OF_CORPUS[:2])[["heading", "text"]]).tolist() == [OUT_OF_CORPUS[0][0],
+                                                                                     OUT_OF_CORPUS[1][0]]

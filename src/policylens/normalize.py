@@ -77,7 +77,7 @@ def is_traditional(text: str, threshold: float = 0.04, min_changed: int = 2) -> 
     cjk = _CJK.findall(text)
     if not cjk:
         return False
-    changed = sum(1 for ch in cjk if _t2s_char(ch) != ch)
+    changed = sum(map(str.__ne__, map(_t2s_char, cjk), cjk))
     return changed >= min_changed and changed / len(cjk) >= threshold or (
         changed >= 1 and len(cjk) <= 8 and changed / len(cjk) >= 0.25)
 

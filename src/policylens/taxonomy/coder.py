@@ -16,6 +16,7 @@ from sklearn.linear_model import LogisticRegression
 
 from policylens import config
 from policylens.taxonomy.codebook import OTHER, codebook, load_codebook
+from policylens.taxonomy.features import counter_for, tfidf_rows
 from policylens.taxonomy.rules import CueRules, RuleResult
 from policylens.taxonomy.text import _CJK, CODED_KINDS, _as_frame, _column, _text_column, split_heading
 
@@ -114,6 +115,7 @@ class TaskCoder(BaseEstimator, ClassifierMixin, TransformerMixin):
     def _fitted(self) -> None:
         self.classes_ = np.array(self.codes_)
         self.feature_names_ = self.vectorizer_.get_feature_names_out()
+        self._counter = counter_for(self.vectorizer_)
 
     def fit(self, X: pd.DataFrame, y: Iterable[str] | None = None) -> TaskCoder:
         """Fit the model part on coded units (``y`` defaults to ``X["domain"]``)."""
@@ -142,8 +144,9 @@ class TaskCoder(BaseEstimator, ClassifierMixin, TransformerMixin):
 
     # -- coding
     def _features(self, texts: list[str]) -> Any:
-        """The TF-IDF rows of the model texts (one sparse matrix for the batch)."""
-        return self.vectorizer_.transform(texts)
+        """The TF-IDF rows of the model texts (one sparse matrix for the batch, n-grams counted in
+        NumPy: :mod:`policylens.taxonomy.features`)."""
+        return tfidf_rows(self.vectorizer_, texts, getattr(self, "_counter", None))
 
     def _model_proba(self, texts: list[str], features: Any = None) -> np.ndarray:
         """Model probabilities, columns in codebook order (``features``: :meth:`_features` of ``texts``)."""

@@ -27,7 +27,7 @@ class CueMatcher:
         self._empty = True
         for term in terms:
             if term:
-                self._automaton.add_word(term, term)
+                self._automaton.add_word(term, (len(term) - 1, term))
                 self._empty = False
         if not self._empty:
             self._automaton.make_automaton()
@@ -36,11 +36,8 @@ class CueMatcher:
         """The terms found in ``text``, in text order."""
         if self._empty or not text:
             return []
-        longest: dict[int, str] = {}
-        for end, term in self._automaton.iter(text):
-            start = end - len(term) + 1
-            if len(term) > len(longest.get(start, "")):
-                longest[start] = term
+        # occurrences come by end position, so the last one seen for a start is the longest there
+        longest = {end - back: term for end, (back, term) in self._automaton.iter(text)}
         out: list[str] = []
         pos = 0
         for start in sorted(longest):
