@@ -850,3 +850,44 @@ def test_tfidf_rows_fall_back_to_the_vectorizer_for_other_setups(training):
     assert counter_for(coder.vectorizer_) is None
     assert coder.predict(_units(OUT_OF_CORPUS[:2])[["heading", "text"]]).tolist() == [OUT_OF_CORPUS[0][0],
                                                                                      OUT_OF_CORPUS[1][0]]
+
+
+def test_model_cache_refuses_every_kind_of_bad_file(tmp_path):
+    import io
+    import zipfile
+
+    import numpy as np
+
+    from policylens.taxonomy import modelcache
+
+    def refused(data: bytes) -> bool:
+        path = tmp_path / "model.npz"
+        path.write_bytes(data)
+        vectorizer, model = TaskCoder()._estimators()
+        return not modelcache.load(path, "k" * 64, vectorizer, model) and not hasattr(model, "coef_")
+
+    good = {"key": np.array("k" * 64), "terms": np.array(["教", "育"]), "idf": np.ones(2),
+            "classes": np.array(["moral", "teachers", "party"]), "coef": np.zeros((3, 2)), "intercept": np.zeros(3)}
+    buffer = io.BytesIO()
+    np.savez(buffer, **good)
+    valid = buffer.getvalue()
+    path = tmp_path / "model.npz"
+    path.write_bytes(valid)
+    assert modelcache.load(path, "k" * 64, *TaskCoder()._estimators())        # the layout itself is accepted
+    assert refused(b"")                                                       # empty
+    assert refused(valid[: len(valid) // 2])                                  # truncated
+    assert refused(b"not a zip at all")
+    pickled = io.BytesIO()
+    np.savez(pickled, **{**good, "terms": np.array([object()], dtype=object)})
+    assert refused(pickled.getvalue())                                        # object arrays need pickle: refused
+    for name, bad in [("key", np.array("x" * 64)), ("coef", np.zeros((2, 2))), ("idf", np.array([1.0, np.nan])),
+                      ("terms", np.array(["教", "教"]))]:
+        other = io.BytesIO()
+        np.savez(other, **{**good, name: bad})
+        assert refused(other.getvalue()), name                                # foreign key, wrong shapes, NaN
+    deflated = io.BytesIO()
+    with zipfile.ZipFile(deflated, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("key.npy", b"\x93NUMPY" + b"\x00" * 64)
+    data = bytearray(deflated.getvalue())
+    data[40:48] = b"\xff" * 8                                                 # a broken deflate stream
+    assert refused(bytes(data))
