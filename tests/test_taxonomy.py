@@ -811,7 +811,7 @@ def _same_rows(a, b) -> bool:
 def test_tfidf_rows_are_the_vectorizers_on_every_shipped_text(training):
     from policylens.evaluate.taxonomy import load_distant, load_external
     from policylens.taxonomy.coder import _model_text
-    from policylens.taxonomy.features import counter_for, tfidf_rows
+    from policylens.taxonomy.features import class_proba, counter_for, tfidf_rows
     from policylens.taxonomy.text import split_heading
 
     coder = TaskCoder().fit(training)
@@ -821,8 +821,10 @@ def test_tfidf_rows_are_the_vectorizers_on_every_shipped_text(training):
     frames = [training, load_external(), load_distant()]
     texts = [_model_text(*split_heading(h, t, 40), 2) for f in frames for h, t in zip(f["heading"], f["text"])]
     texts += ["", "教", "教 育", "Ａ大写 ÉCOLE  学校", "𠀀汉字"]              # empty, one character, odd input
-    assert _same_rows(tfidf_rows(vec, texts, counter), vec.transform(texts))
+    rows = tfidf_rows(vec, texts, counter)
+    assert _same_rows(rows, vec.transform(texts))
     assert _same_rows(tfidf_rows(vec, texts[:1], counter), vec.transform(texts[:1]))
+    assert class_proba(coder.model_, rows).tolist() == coder.model_.predict_proba(vec.transform(texts)).tolist()
 
 
 def test_tfidf_rows_agree_with_the_vectorizer_on_random_text(training):

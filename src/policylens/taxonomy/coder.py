@@ -16,7 +16,7 @@ from sklearn.linear_model import LogisticRegression
 
 from policylens import config
 from policylens.taxonomy.codebook import OTHER, codebook, load_codebook
-from policylens.taxonomy.features import counter_for, tfidf_rows
+from policylens.taxonomy.features import class_proba, counter_for, tfidf_rows
 from policylens.taxonomy.rules import CueRules, RuleResult
 from policylens.taxonomy.text import _CJK, CODED_KINDS, _as_frame, _column, _text_column, split_heading
 
@@ -153,7 +153,7 @@ class TaskCoder(BaseEstimator, ClassifierMixin, TransformerMixin):
         proba = np.zeros((len(texts), len(self.codes_)))
         if not texts:
             return proba
-        raw = self.model_.predict_proba(self._features(texts) if features is None else features)
+        raw = class_proba(self.model_, self._features(texts) if features is None else features)
         for j, cls in enumerate(self.model_.classes_):
             proba[:, self.codes_.index(cls)] = raw[:, j]
         return proba

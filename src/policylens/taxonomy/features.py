@@ -5,10 +5,12 @@ about a third of the coder's time per unit. :class:`CharGramCounter` counts the 
 n-grams of a whole batch at once: the texts' code points in one array, each unigram and each
 bigram within a text as one integer key, looked up in the sorted keys of the fitted
 vocabulary. The count matrix is the one the vectorizer builds (same rows, sorted columns,
-float counts), and the vectorizer's own fitted TF-IDF transformer weights and normalizes it,
-so the rows are identical (the tests compare them value for value). Only the configuration
-the coder uses is supported (``analyzer="char"``, ``ngram_range=(1, 2)``, default
-preprocessing, counts not binary); :func:`tfidf_rows` falls back to the vectorizer otherwise.
+float counts), weighted and normalized with the vectorizer's own idf and scikit-learn's
+``normalize``, so the rows are identical (the tests compare them value for value);
+:func:`class_proba` is the classifier's ``predict_proba`` on them without its input checks.
+Only the configuration the coder uses is supported (``analyzer="char"``, ``ngram_range=(1, 2)``,
+default preprocessing, counts not binary); :func:`tfidf_rows` falls back to the vectorizer
+otherwise.
 """
 from __future__ import annotations
 
@@ -25,8 +27,7 @@ _SHIFT = 21                               # code points are < 2**21: a bigram ke
 def _supported(vectorizer: Any) -> bool:
     return (vectorizer.analyzer == "char" and tuple(vectorizer.ngram_range) == (1, 2)
             and vectorizer.preprocessor is None and not vectorizer.strip_accents and vectorizer.input == "content"
-            and not vectorizer.binary and vectorizer.dtype == np.float64
-            and hasattr(vectorizer, "_tfidf") and hasattr(vectorizer, "vocabulary_"))
+            and not vectorizer.binary and vectorizer.dtype == np.float64 and hasattr(vectorizer, "vocabulary_"))
 
 
 class CharGramCounter:
@@ -70,10 +71,37 @@ class CharGramCounter:
 
 
 def tfidf_rows(vectorizer: Any, texts: list[str], counter: CharGramCounter | None) -> Any:
-    """``vectorizer.transform(texts)``, counted by ``counter`` when the vectorizer's setup allows it."""
+    """``vectorizer.transform(texts)``, counted by ``counter`` when the vectorizer's setup allows it.
+
+    The weighting is the vectorizer's (:meth:`TfidfTransformer.transform`: sublinear tf,
+    times idf, rows scaled to unit length) without re-checking its own count matrix, which
+    costs more than the arithmetic for a plan's few dozen units.
+    """
     if counter is None or not texts or not _supported(vectorizer):
         return vectorizer.transform(texts)
-    return vectorizer._tfidf.transform(counter.counts(texts, vectorizer.lowercase), copy=False)
+    from sklearn.preprocessing import normalize
+
+    matrix = counter.counts(texts, vectorizer.lowercase)
+    data = matrix.data
+    if vectorizer.sublinear_tf:
+        np.log(data, data)
+        data += 1.0
+    if vectorizer.use_idf:
+        data *= vectorizer.idf_[matrix.indices]
+    if vectorizer.norm is not None:
+        matrix = normalize(matrix, norm=vectorizer.norm, copy=False)
+    return matrix
+
+
+def class_proba(model: Any, features: Any) -> np.ndarray:
+    """``model.predict_proba(features)`` of a fitted multinomial logistic regression, without
+    re-validating the TF-IDF rows: the softmax of ``features @ coef_.T + intercept_`` with
+    scikit-learn's own helpers (two classes: the model's own method)."""
+    if len(model.classes_) <= 2:
+        return model.predict_proba(features)
+    from sklearn.utils.extmath import safe_sparse_dot, softmax
+
+    return softmax(safe_sparse_dot(features, model.coef_.T, dense_output=True) + model.intercept_, copy=False)
 
 
 def counter_for(vectorizer: Any) -> CharGramCounter | None:
