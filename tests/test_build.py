@@ -70,7 +70,7 @@ def add_plan(raw: Path, doc_id: str, text: str | bytes) -> None:
     write_manifest(raw, rows)
 
 
-def fake_topics(tasks: pd.DataFrame) -> dict[str, pd.DataFrame]:
+def fake_topics(tasks: pd.DataFrame, n_jobs: int = 1) -> dict[str, pd.DataFrame]:
     """A cheap stand-in for the topic model where the test is about orchestration, not topics."""
     from policylens.schema import tables
 
@@ -229,17 +229,19 @@ def test_a_changed_rule_file_invalidates_exactly_the_stages_that_read_it(tmp_pat
 
 
 def test_build_recomputes_what_a_changed_stage_feeds(tmp_path, monkeypatch):
-    """A changed tasks fingerprint: tasks, targets, topics and keyness recomputed; clean, units and quantities cached."""
+    """A changed tasks fingerprint: tasks, targets, tokens, topics and keyness recomputed; clean, units and quantities
+    cached."""
     monkeypatch.setattr(build_module, "build_topics", fake_topics)
     raw = small_corpus(tmp_path / "raw", ["baotou-2018", "qingdao-2012"])
     first = run_build(tmp_path / "out", raw, progress=False, jobs=1, cache=Cache(tmp_path / "cache"))
     before = files_of(tmp_path / "out")
-    assert first.computed == {"clean": 2, "units": 2, "tasks": 2, "targets": 2, "quantities": 2, "topics": 1, "keyness": 1}
+    assert first.computed == {"clean": 2, "units": 2, "tasks": 2, "targets": 2, "quantities": 2, "tokens": 2, "topics": 1,
+                              "keyness": 1}
     cache = Cache(tmp_path / "cache")
     real = cache.fingerprint
     monkeypatch.setattr(cache, "fingerprint", lambda s: real(s) + ("-taxonomy-edited" if s == "tasks" else ""))
     second = run_build(tmp_path / "out", raw, progress=False, jobs=1, cache=cache)
-    assert second.computed == {"tasks": 2, "targets": 2, "topics": 1, "keyness": 1}
+    assert second.computed == {"tasks": 2, "targets": 2, "tokens": 2, "topics": 1, "keyness": 1}
     assert second.hits["clean"] == 2 and second.hits["units"] == 2 and second.hits["quantities"] == 2
     assert files_of(tmp_path / "out") == before
     # an edited raw file: only that document is recomputed
@@ -292,10 +294,10 @@ def test_a_stage_that_fails_on_one_document_leaves_only_that_document_out(tmp_pa
 
     real = plan_stages.plan_targets
 
-    def fragile(plan, tasks):
+    def fragile(plan, tasks, quantities=None):
         if plan.doc_id == "qingdao-2012":
             raise ZeroDivisionError("a bug met by one plan")
-        return real(plan, tasks)
+        return real(plan, tasks, quantities)
 
     monkeypatch.setattr(plan_stages, "plan_targets", fragile)
     raw = small_corpus(tmp_path / "raw", ["baotou-2018", "qingdao-2012"])
@@ -322,7 +324,7 @@ def test_an_empty_corpus_builds_every_table_and_says_why_topics_were_skipped(tmp
 
 
 def test_a_one_plan_corpus_builds_and_says_why_keyness_was_skipped(tmp_path, monkeypatch):
-    def too_few(tasks):
+    def too_few(tasks, n_jobs=1):
         raise build_module.TopicsSkipped(f"{len(tasks)} task unit(s) are too few for a topic model")
 
     monkeypatch.setattr(build_module, "build_topics", too_few)

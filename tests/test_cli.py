@@ -127,7 +127,7 @@ def test_build_twice_with_nothing_changed_runs_no_stage(tmp_path, monkeypatch, c
     from policylens import build as build_module
     from policylens.schema import tables
 
-    def fake_topics(tasks):
+    def fake_topics(tasks, n_jobs=1):
         return {name: pd.DataFrame(columns=list(tables()[name][1])) for name in build_module.TOPIC_TABLES}
 
     monkeypatch.setattr(build_module, "build_topics", fake_topics)

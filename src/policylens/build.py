@@ -52,11 +52,12 @@ from policylens.plan_stages import (  # noqa: F401 (re-exported: the build's per
     run_document,
 )
 from policylens.staging import staged_output
+from policylens.tokens import TOKEN_COLUMNS
 
 OFFSET_COLUMNS = ("doc_id", "clean_start", "raw_start", "length")
 TASK_TOPIC_COLUMNS = ("doc_id", "seq", "path", "kind", "heading", "domain", "topic", "topic_weight", "topic_label",
                       "topic_stable", "landing", "flagged")
-DOC_STAGES = ("clean", "units", "tasks", "targets", "quantities")
+DOC_STAGES = ("clean", "units", "tasks", "targets", "quantities", "tokens")
 CORPUS_STAGES = ("topics", "keyness")
 TOPIC_TABLES = ("topics.csv", "topic_selection.csv", "topic_summary.csv", "task_topics.csv")
 PROVENANCE = "provenance.json"
@@ -104,6 +105,10 @@ def _warm_up(stages: set[str]) -> None:
         from policylens.targets import extract_targets
 
         extract_targets("学前三年毛入园率达到95%。")
+    if "tokens" in stages:
+        from policylens.tokens import tokenize
+
+        tokenize("全面加强党的领导")
 
 
 def run_local(jobs: Iterable[DocJob], n_jobs: int) -> Iterator[DocOutput]:
@@ -198,6 +203,15 @@ def corpus_tables(results: list[DocResult]) -> dict[str, pd.DataFrame]:
     }
 
 
+def with_tokens(tasks: pd.DataFrame, results: list[DocResult]) -> pd.DataFrame:
+    """``tasks.csv`` rows with each task's tokens (:data:`TOKEN_COLUMNS`, from the per-document tokens stage)."""
+    ok = sorted((r for r in results if r.document is not None), key=lambda r: r.doc_id)  # as corpus_tables
+    tokens = _concat([r.tokens for r in ok], ["seq", *TOKEN_COLUMNS])
+    if len(tokens) != len(tasks) or not np.array_equal(tokens["seq"].to_numpy(), tasks["seq"].to_numpy()):
+        raise RuntimeError("task tokens out of step with tasks.csv (a stale cache entry?): rebuild with --no-cache")
+    return tasks.assign(**{c: tokens[c].to_numpy() for c in TOKEN_COLUMNS})
+
+
 class TopicsSkipped(Exception):
     """The corpus is too small for a topic model (the message says why)."""
 
@@ -214,9 +228,10 @@ def _blas_one_thread():
         return nullcontext()
 
 
-def build_topics(tasks: pd.DataFrame) -> dict[str, pd.DataFrame]:
+def build_topics(tasks: pd.DataFrame, n_jobs: int = 1) -> dict[str, pd.DataFrame]:
     """``topics.csv``, ``topic_selection.csv``, ``topic_summary.csv`` and ``task_topics.csv`` from the tasks.
 
+    The reference fit and the stability refits run in ``n_jobs`` processes (same results for any number).
     Raises :class:`TopicsSkipped` when the tasks are too few to fit a topic model.
     """
     from policylens import topics
@@ -225,7 +240,7 @@ def build_topics(tasks: pd.DataFrame) -> dict[str, pd.DataFrame]:
         raise TopicsSkipped("no task or safeguard units to fit topics on")
     too_few = tuple(t for t in (getattr(topics, "TooFewTasksError", None),) if t) or (ValueError,)
     units = tasks.assign(text=tasks["body"])
-    model = topics.TopicModel(random_state=config.SEED)
+    model = topics.TopicModel(random_state=config.SEED, n_jobs=n_jobs)
     with _blas_one_thread():
         try:
             task_topics = model.fit_transform(units)
@@ -245,14 +260,12 @@ def build_topics(tasks: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 def build_keyness(tasks: pd.DataFrame) -> pd.DataFrame:
     """``keyness.csv``: distinctive terms of each plan against the rest (needs two plans with tasks)."""
-    from policylens.tokens import unit_tokens
-    from policylens.topics import keyness
+    from policylens.topics import keyness, unit_token_lists
 
     if tasks["doc_id"].nunique() < 2:
         raise TopicsSkipped("keyness compares a plan with the others: it needs at least two plans with tasks")
     units = tasks.assign(text=tasks["body"])
-    tokens = [unit_tokens(h, t) for h, t in zip(units["heading"], units["text"])]  # memoised: shared with topics
-    return keyness(units, by="doc_id", tokens=tokens)
+    return keyness(units, by="doc_id", tokens=unit_token_lists(units))
 
 
 def _empty_table(name: str) -> pd.DataFrame:
@@ -365,6 +378,7 @@ def _jobs(meta: pd.DataFrame, raw_dir: Path, cache: Cache, report: BuildReport) 
         keys["tasks"] = cache.key("tasks", keys["units"])
         keys["quantities"] = cache.key("quantities", keys["units"])
         keys["targets"] = cache.key("targets", keys["tasks"], keys["quantities"])
+        keys["tokens"] = cache.key("tokens", keys["tasks"])
         cached = {}
         for stage in DOC_STAGES:
             payload = cache.get(stage, keys[stage])
@@ -380,7 +394,7 @@ def _complete(job: DocJob) -> bool:
     if "error" in cleaned:
         return True
     units = job.cached.get("units")
-    return units is not None and (units[0].empty or all(s in job.cached for s in ("tasks", "targets", "quantities")))
+    return units is not None and (units[0].empty or all(s in job.cached for s in DOC_STAGES[2:]))
 
 
 def run_build(out: Path | None = None, raw_dir: Path | None = None, *, progress: bool = True,
@@ -467,11 +481,12 @@ def run_build(out: Path | None = None, raw_dir: Path | None = None, *, progress:
 
         # -- corpus tables ---------------------------------------------------------
         tables = corpus_tables(results)
-        tasks = tables["tasks.csv"]
+        tasks = with_tokens(tables["tasks.csv"], results)
         task_keys = sorted((j.doc_id, j.keys["tasks"]) for j in all_jobs if "tasks" in have[j.doc_id])
         notes: dict[str, str] = {}
-        for stage, compute, names in (("topics", build_topics, TOPIC_TABLES), ("keyness", build_keyness,
-                                                                              ("keyness.csv",))):
+        stages = (("topics", lambda t: build_topics(t, n_jobs=n_jobs), TOPIC_TABLES),
+                  ("keyness", build_keyness, ("keyness.csv",)))
+        for stage, compute, names in stages:
             t0 = time.perf_counter()
             key = cache.key(stage, task_keys)
             payload = cache.get(stage, key)

@@ -47,6 +47,7 @@ STAGE_MODULES: dict[str, tuple[str, ...]] = {
     "tasks": ("policylens.taxonomy",),
     "targets": ("policylens.targets",),
     "quantities": ("policylens.targets",),
+    "tokens": ("policylens.tokens",),
     "topics": ("policylens.topics",),
     "keyness": ("policylens.topics",),
     "schema": ("policylens.schema",),

@@ -70,6 +70,16 @@ def plan_targets(plan: Plan, tasks: pd.DataFrame, quantities: pd.DataFrame | Non
     return found[["doc_id", "unit_path", "unit_kind", "domain", *TARGET_COLUMNS]].reset_index(drop=True)
 
 
+def plan_tokens(tasks: pd.DataFrame) -> pd.DataFrame:
+    """Policy tokens of each task (``seq`` and :data:`TOKEN_COLUMNS`): segmented once, in the worker that
+    coded the plan, and shared by the corpus-wide topic model and keyness."""
+    from policylens.tokens import unit_token_parts
+
+    parts = [unit_token_parts(h, b) for h, b in zip(tasks["heading"], tasks["body"])]
+    return pd.DataFrame({"seq": tasks["seq"].to_numpy(), "heading_tokens": [" ".join(h) for h, _ in parts],
+                         "body_tokens": [" ".join(b) for _, b in parts]})
+
+
 @dataclass
 class DocJob:
     """One document's work: its decoded text and metadata, stage keys, and the stage results already cached."""
@@ -143,6 +153,7 @@ def _run_document(job: DocJob, current: list[str]) -> DocOutput:
     tasks = stage("tasks", lambda: plan_tasks(plan))
     quantities = stage("quantities", lambda: plan_quantities(plan, plan_year_for(plan.meta)))
     stage("targets", lambda: plan_targets(plan, tasks, quantities))  # the quantities' targets
+    stage("tokens", lambda: plan_tokens(tasks))
     return DocOutput(job.doc_id, computed, seconds)
 
 
@@ -159,6 +170,7 @@ class DocResult:
     tasks: pd.DataFrame | None = None
     targets: pd.DataFrame | None = None
     quantities: pd.DataFrame | None = None
+    tokens: pd.DataFrame | None = None
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -183,6 +195,7 @@ def assemble(job: DocJob, results: dict[str, Any]) -> tuple[DocResult, str]:
     out.units = units.copy()
     out.units.insert(0, "doc_id", job.doc_id)
     out.tasks, out.targets, out.quantities = results["tasks"], results["targets"], results["quantities"]
+    out.tokens = results["tokens"]
     return out, plan.text
 
 

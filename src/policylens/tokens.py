@@ -30,6 +30,8 @@ USERDICT_PATH: Path = config.PACKAGE_DATA / "policy_userdict.txt"
 STOPWORDS_PATH: Path = config.PACKAGE_DATA / "policy_stopwords.txt"
 CACHE_DIR: Path = config.CACHE
 
+#: Columns of pre-tokenized units: the heading's and the body's tokens, space-joined (tokens hold no space).
+TOKEN_COLUMNS = ("heading_tokens", "body_tokens")
 _CJK_TOKEN = re.compile(r"^[\u4e00-\u9fff]{2,}$")
 # 〔…〕 blocks and "(责任单位:…)" lists that assign a task to agencies (nested "(市、区)" allowed)
 _RESPONSIBILITY = re.compile(

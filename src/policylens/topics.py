@@ -41,6 +41,7 @@ Schemas: ``TOPIC_TERM_COLUMNS`` (``topics_``), ``SELECTION_COLUMNS`` (``selectio
 from __future__ import annotations
 
 import csv
+import os
 import warnings
 from collections import Counter
 from collections.abc import Sequence
@@ -59,6 +60,7 @@ from sklearn.utils.validation import check_is_fitted
 from policylens import config
 from policylens.tokens import (  # re-exported: the historical home of the tokenizer
     STOPWORDS_PATH,
+    TOKEN_COLUMNS,
     USERDICT_PATH,
     lexicon_version,
     segment,
@@ -78,7 +80,8 @@ from policylens.topic_metrics import (
 
 __all__ = ["TopicModel", "TooFewTasksError", "tokenize", "segment", "lexicon_version", "user_dictionary",
            "stopwords", "USERDICT_PATH", "STOPWORDS_PATH", "npmi_coherence", "stability", "topic_similarity",
-           "topic_shares", "topic_domain_crosstab", "keyness", "glossary", "choose_n_topics"]
+           "topic_shares", "topic_domain_crosstab", "keyness", "glossary", "choose_n_topics", "unit_token_lists",
+           "TOKEN_COLUMNS"]
 
 GLOSSARY_PATH = config.PACKAGE_DATA / "topic_glossary.csv"
 TOPIC_TERM_COLUMNS = ("topic", "label", "rank", "term", "weight")
@@ -141,6 +144,40 @@ def identity_analyzer(tokens: list[str]) -> list[str]:
 _identity = identity_analyzer
 
 
+def unit_token_lists(units: pd.DataFrame, heading_weight: int = 1) -> list[list[str]]:
+    """Each unit's tokens: heading tokens ``heading_weight`` times, then the body's.
+
+    Units with :data:`TOKEN_COLUMNS` (the build's task tokens) are split, not segmented again
+    (tokens interned, so a large corpus holds each term once); others are tokenized from
+    ``heading`` and ``text``.
+    """
+    if set(TOKEN_COLUMNS) <= set(units.columns):
+        from sys import intern
+
+        def split(joined: str) -> list[str]:
+            return [intern(t) for t in joined.split()] if isinstance(joined, str) else []
+
+        return [split(h) * heading_weight + split(b) for h, b in zip(units["heading_tokens"], units["body_tokens"])]
+    headings = units["heading"] if "heading" in units.columns else [""] * len(units)
+    return [unit_tokens(h, t, heading_weight) for h, t in zip(headings, units["text"])]
+
+
+def _map(fn, jobs: list[tuple], n_jobs: int | None) -> list:
+    """``[fn(*job) for job in jobs]``, in ``n_jobs`` processes when asked (forked where the platform can, so
+    nothing is re-imported); results in the order of ``jobs``."""
+    if n_jobs in (None, 1) or len(jobs) < 2:
+        return [fn(*job) for job in jobs]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    cores = os.cpu_count() or 1
+    workers = min(len(jobs), cores if n_jobs < 0 else n_jobs)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(fn, *zip(*jobs)))
+
+
 def _nmf(k: int, seed: int, init: str, max_iter: int, tol: float) -> NMF:
     return NMF(n_components=k, init=init, solver="cd", max_iter=max_iter, tol=tol, random_state=seed)
 
@@ -166,10 +203,11 @@ class TopicModel(BaseEstimator):
         Vocabulary pruning of the TF-IDF vectorizer (``max_df`` drops corpus-wide boilerplate).
     stability_runs, subsample : int, float
         Refits of the ensemble on random subsamples for the stability figures (0: none).
-    stability_sample : int or None
-        Bound on the cost of the refits for large corpora: the subsamples are drawn from a fixed random
-        sample of this many units (all units when there are fewer, as in the founding corpus), and compared
-        with the reference fit on those units.
+    sample_size : int or None
+        Bound on the cost for large corpora: every NMF (the reference ensemble and the refits) is fitted on
+        a fixed random sample of this many units (all units when there are fewer, as in the founding
+        corpus) and every unit gets its weights from the fitted topics, so the cost of a fit stops growing
+        with the corpus (1000: about 60 units per topic at the cap of 16 topics). ``None``: no bound.
     n_label_terms : int
         Top terms in a topic's label.
     max_iter, tol : int, float
@@ -178,13 +216,14 @@ class TopicModel(BaseEstimator):
     kinds : tuple of str
         ``kind`` values fitted on when the units have a ``kind`` column.
     n_jobs : int or None
-        Processes for the stability refits (joblib; None or 1: in this process). Results do not depend on it.
+        Processes for the reference fit and the stability refits, which are independent and seeded
+        (None or 1: in this process). Results do not depend on it.
     """
 
     def __init__(self, n_topics: int | None = None, random_state: int = config.SEED, n_top_terms: int = 10,
                  units_per_topic: int = 7, min_topics: int = 4, max_topics: int = 16, n_folds: int = 20,
                  heading_weight: int = 2, min_df: int = 2, max_df: float = 0.5, stability_runs: int = 10,
-                 subsample: float = 0.9, stability_sample: int | None = 2000, n_label_terms: int = 3,
+                 subsample: float = 0.9, sample_size: int | None = 1000, n_label_terms: int = 3,
                  max_iter: int = 400, tol: float = 1e-3, kinds: tuple[str, ...] = FIT_KINDS,
                  n_jobs: int | None = None):
         self.n_topics = n_topics
@@ -199,7 +238,7 @@ class TopicModel(BaseEstimator):
         self.max_df = max_df
         self.stability_runs = stability_runs
         self.subsample = subsample
-        self.stability_sample = stability_sample
+        self.sample_size = sample_size
         self.n_label_terms = n_label_terms
         self.max_iter = max_iter
         self.tol = tol
@@ -213,8 +252,7 @@ class TopicModel(BaseEstimator):
         return units
 
     def _documents(self, units: pd.DataFrame) -> list[list[str]]:
-        headings = units["heading"] if "heading" in units.columns else [""] * len(units)
-        return [unit_tokens(h, t, self.heading_weight) for h, t in zip(headings, units["text"])]
+        return unit_token_lists(units, self.heading_weight)
 
     def _rule(self, n_units: int) -> int:
         return choose_n_topics(n_units, self.units_per_topic, self.min_topics, self.max_topics)
@@ -288,6 +326,14 @@ class TopicModel(BaseEstimator):
         H, W = self._ensemble(X, k, seed)
         return vectorizer, H, W
 
+    def _pool(self, n: int) -> tuple[np.ndarray, np.random.Generator]:
+        """The units every fit draws from (a fixed random sample of ``sample_size`` when there are more)
+        and the generator that then draws the stability subsamples."""
+        rng = np.random.default_rng([self.random_state, 1])
+        if self.sample_size is not None and n > self.sample_size:
+            return np.sort(rng.choice(n, size=self.sample_size, replace=False)), rng
+        return np.arange(n), rng
+
     # -- estimator API -------------------------------------------------------
     def fit(self, units: pd.DataFrame, y=None) -> TopicModel:
         """Fit the ensemble on the task units (k fixed or by the rule), then its stability refits.
@@ -297,49 +343,48 @@ class TopicModel(BaseEstimator):
         from threadpoolctl import threadpool_limits
 
         docs = self._documents(self._fit_units(units))
-        k = int(self.n_topics) if self.n_topics is not None else self._rule(len(docs))
+        n = len(docs)
+        k = int(self.n_topics) if self.n_topics is not None else self._rule(n)
+        pool, rng = self._pool(n)
+        size = max(int(round(self.subsample * len(pool))), 2)
+        draws = [np.sort(rng.choice(pool, size=size, replace=False)) for _ in range(self.stability_runs)]
+        fits = [(pool, (self.random_state, 0))] + [(idx, (self.random_state, 2, run)) for run, idx in enumerate(draws)]
         with threadpool_limits(1):  # small dense products: one BLAS thread is faster on a busy machine
-            self.vectorizer_, self.components_, W = self._fit_on(docs, k, (self.random_state, 0))
+            results = _map(self._fit_sample, [([docs[i] for i in idx], k, seed) for idx, seed in fits], self.n_jobs)
+            self.vectorizer_, self.components_, W = results[0]
+            if len(pool) < n:  # the reference topics came from the sample: every unit's weights from them
+                W = self._weights(self.vectorizer_.transform(docs), self.components_, k)
             self.n_topics_ = k
-            self.n_fit_units_ = len(docs)
+            self.n_fit_units_ = n
             vocab = self.vectorizer_.get_feature_names_out()
             self.top_terms_ = self._top_terms(vocab, self.components_)
             self.labels_ = ["·".join(terms[: self.n_label_terms]) for terms in self.top_terms_]
             self.labels_en_ = [english_label(terms[: self.n_label_terms]) for terms in self.top_terms_]
             self.assignments_ = self._dominant(W)
-            self._stability(docs)
+            refits = [(self._top_terms(vec.get_feature_names_out(), H), self._dominant(Wr))
+                      for vec, H, Wr in results[1:]]
+            self._stability(n, draws, refits)
         coherence = npmi_coherence(self.top_terms_, docs)
         self.coherence_ = float(np.mean(coherence))
         self.topic_summary_ = self._summary(coherence)
         self.topics_ = self._topic_table(vocab)
         return self
 
-    def _refit(self, docs: list[list[str]], k: int, seed: tuple[int, ...]) -> tuple[list[list[str]], np.ndarray]:
-        """One stability refit: top terms and dominant topics of the ensemble on ``docs``."""
+    def _fit_sample(self, docs: list[list[str]], k: int, seed: tuple[int, ...]):
+        """One ensemble fit (the reference or a stability refit): vectorizer, topics H and unit weights W."""
         from threadpoolctl import threadpool_limits
 
         with threadpool_limits(1):
-            vec, H, W = self._fit_on(docs, k, seed)
-        return self._top_terms(vec.get_feature_names_out(), H), self._dominant(W)
+            return self._fit_on(docs, k, seed)
 
-    def _stability(self, docs: list[list[str]]) -> None:
-        k, n = self.n_topics_, len(docs)
-        ref = self.assignments_
-        rng = np.random.default_rng([self.random_state, 1])
-        pool = np.arange(n)
-        if self.stability_sample is not None and n > self.stability_sample:
-            pool = np.sort(rng.choice(n, size=self.stability_sample, replace=False))
-        size = max(int(round(self.subsample * len(pool))), 2)
-        mj, aj, seen, landed, rows, self.refit_terms_ = [], [], np.zeros(n), np.zeros(n), [], []
-        draws = [np.sort(rng.choice(pool, size=size, replace=False)) for _ in range(self.stability_runs)]
+    def _stability(self, n: int, draws: list[np.ndarray], refits: list[tuple[list[list[str]], np.ndarray]]) -> None:
+        """Per-topic, per-unit and per-refit stability of the reference fit against the refits on ``draws``."""
+        from scipy.optimize import linear_sum_assignment
+
+        k, ref = self.n_topics_, self.assignments_
+        size = len(draws[0]) if draws else 0
         reproduced = sum(int(self._rule(size) == k) for _ in draws) if self.n_topics is None else 0
-        jobs = [([docs[i] for i in idx], k, (self.random_state, 2, run)) for run, idx in enumerate(draws)]
-        if self.n_jobs in (None, 1) or len(jobs) < 2:
-            refits = [self._refit(*job) for job in jobs]
-        else:  # refits are independent and seeded: the same results in any process, in order
-            from joblib import Parallel, delayed
-
-            refits = Parallel(n_jobs=self.n_jobs)(delayed(self._refit)(*job) for job in jobs)
+        mj, aj, seen, landed, rows, self.refit_terms_ = [], [], np.zeros(n), np.zeros(n), [], []
         for run, (idx, (terms, lab)) in enumerate(zip(draws, refits)):
             self.refit_terms_.append(terms)
             ref_sub = ref[idx]
@@ -348,8 +393,6 @@ class TopicModel(BaseEstimator):
             mj.append(run_mj)
             aj.append(run_aj)
             sim = membership_jaccard_matrix(ref_sub, lab, k, k)
-            from scipy.optimize import linear_sum_assignment
-
             r, c = linear_sum_assignment(-sim)
             match = np.full(k, -99)
             match[r] = c
