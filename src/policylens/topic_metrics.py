@@ -24,16 +24,22 @@ def npmi_coherence(topics: Sequence[Sequence[str]], documents: Sequence[Iterable
     topic's terms, ``log(p(a,b) / (p(a) p(b))) / -log p(a,b)``; a pair that never
     co-occurs scores -1. Ranges from -1 to 1; higher means the terms are used together.
     """
-    doc_sets = [set(doc) for doc in documents]
-    n_docs = max(len(doc_sets), 1)
+    from scipy import sparse
+
     vocab = sorted({term for topic in topics for term in topic})
     index = {term: i for i, term in enumerate(vocab)}
-    presence = np.zeros((len(doc_sets), len(vocab)), dtype=float)
-    for row, doc in enumerate(doc_sets):
-        for term in doc & index.keys():
-            presence[row, index[term]] = 1.0
-    p_single = presence.mean(axis=0)
-    p_joint = presence.T @ presence / n_docs
+    rows: list[int] = []
+    cols: list[int] = []
+    n_docs = 0
+    for row, doc in enumerate(documents):  # sparse presence: memory grows with the topic terms present only
+        n_docs = row + 1
+        hits = sorted(index[term] for term in set(doc) & index.keys())
+        rows += [row] * len(hits)
+        cols += hits
+    presence = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n_docs, len(vocab)))
+    n_docs = max(n_docs, 1)
+    p_single = np.asarray(presence.sum(axis=0)).ravel() / n_docs
+    p_joint = (presence.T @ presence).toarray() / n_docs
     scores = []
     for topic in topics:
         values = []
