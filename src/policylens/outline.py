@@ -344,10 +344,15 @@ def prepare(text: str):
     :class:`policylens.normalize.Normalized` whose ``offsets`` give, for every
     character, its index in ``text`` (an inserted break maps to the next character).
     """
-    from policylens.normalize import Normalized, normalize
+    from policylens.normalize import normalize
 
     norm = normalize(text)
     folded = norm.text
+    if _ANNOTATION.search(folded) is None:      # the common case: nothing deleted
+        breaks = inline_breaks(folded)
+        if not breaks:
+            return norm                          # and nothing inserted: the identity map
+        return _with_breaks(folded, norm.offsets, breaks, norm)
     pieces: list[str] = []
     offsets: list[int] = []
     pos = 0
@@ -358,10 +363,17 @@ def prepare(text: str):
     pieces.append(folded[pos:])
     offsets.extend(range(pos, len(folded)))
     cleaned = "".join(pieces)
+    return _with_breaks(cleaned, offsets, inline_breaks(cleaned), norm)
+
+
+def _with_breaks(cleaned: str, offsets, breaks: list[int], norm):
+    """``cleaned`` with a line break inserted before each offset of ``breaks``, offsets composed."""
+    from policylens.normalize import Normalized
+
     out: list[str] = []
     out_offsets: list[int] = []
     pos = 0
-    for brk in inline_breaks(cleaned):
+    for brk in breaks:
         out.append(cleaned[pos:brk])
         out_offsets.extend(offsets[pos:brk])
         out.append("\n")
@@ -369,4 +381,4 @@ def prepare(text: str):
         pos = brk
     out.append(cleaned[pos:])
     out_offsets.extend(offsets[pos:])
-    return Normalized("".join(out), tuple(out_offsets), len(text), norm.converted_traditional)
+    return Normalized("".join(out), tuple(out_offsets), norm.source_length, norm.converted_traditional)

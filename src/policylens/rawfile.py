@@ -45,15 +45,24 @@ _FOREIGN_NAMES = {"cp932": "Shift-JIS (Japanese)", "shift_jis": "Shift-JIS (Japa
                   "iso2022_kr": "ISO-2022-KR (Korean)"}
 
 
+#: Line breaks (str.splitlines' set) shown escaped, so an error is always one line even when it
+#: quotes a value from the file (a manifest doc_id with a line break in it).
+_LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _one_line(message: str) -> str:
+    return _LINE_BREAK.sub(lambda m: ascii(m.group())[1:-1], message)
+
+
 class CorpusError(ValueError):
-    """A problem with one input file, reported as ``file:line: reason``."""
+    """A problem with one input file, reported as ``file:line: reason`` on one line."""
 
     def __init__(self, path: Path | str, reason: str, line: int | None = None, column: str | None = None):
         self.path, self.reason, self.line, self.column = str(path), reason, line, column
         where = self.path if line is None else f"{self.path}:{line}"
         if column:
             where += f" (column {column})"
-        super().__init__(f"{where}: {reason}")
+        super().__init__(_one_line(f"{where}: {reason}"))
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,7 @@ import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from policylens.numerals import cn_to_int as cn_to_int  # re-exported for callers of earlier releases
@@ -420,17 +421,26 @@ def _paragraph_rows(text: str) -> list[dict]:
     return rows
 
 
+def _column(values: list, col: str) -> np.ndarray:
+    if col in _INT_COLUMNS:
+        return np.array(values, dtype=np.int64)
+    if col == "is_container":
+        return np.array(values, dtype=bool)
+    array = np.empty(len(values), dtype=object)   # object, not pandas' inferred str dtype
+    array[:] = values
+    return array
+
+
 def _frame(rows: list[dict], columns: dict[str, str]) -> pd.DataFrame:
-    data = {col: [row[col] for row in rows] for col in columns}
-    frame = pd.DataFrame(data, columns=list(columns))
-    for col in columns:
-        if col in _INT_COLUMNS:
-            frame[col] = frame[col].astype("int64")
-        elif col == "is_container":
-            frame[col] = frame[col].astype(bool)
-        else:
-            frame[col] = frame[col].astype(object)
-    return frame
+    """The rows as a frame with typed columns (int64, bool or object), built from the arrays.
+
+    ``DataFrame._from_arrays`` takes the typed arrays as they are: the public constructor
+    infers a str dtype for every object column and each ``astype`` afterwards copies a
+    block, 4 ms a call, which dominated parsing a short text.
+    """
+    arrays = [_column([row[col] for row in rows], col) for col in columns]
+    return pd.DataFrame._from_arrays(arrays, columns=pd.Index(list(columns)), index=pd.RangeIndex(len(rows)),
+                                     verify_integrity=False)
 
 
 def _as_text(text: object) -> str:
