@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+
 # Full-width punctuation folded to ASCII; Chinese sentence punctuation is kept.
 _FOLD_PUNCT = {"（": "(", "）": ")", "［": "[", "］": "]", "％": "%", "～": "~",
                "＋": "+", "－": "-", "／": "/", "．": ".", "＜": "<", "＞": ">",
@@ -44,6 +46,8 @@ def _build_table() -> dict[int, str]:
 
 WIDTH_TABLE = _build_table()
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK_FIRST, _CJK_LAST = 0x4E00, 0x9FFF
+_LONG = 4096          # characters from which CJK characters are counted with numpy
 
 
 @lru_cache(maxsize=1)
@@ -59,13 +63,28 @@ def _t2s_char(ch: str) -> str:
     return out if len(out) == 1 else ch
 
 
+def _cjk_counts(text: str) -> tuple[int, int]:
+    """(CJK characters, CJK characters that OpenCC would change into Simplified) of ``text``.
+
+    A long text is counted per distinct character from a histogram of its code points (numpy),
+    never by listing every character: a million one-character strings cost more than the rest
+    of normalizing.
+    """
+    if len(text) < _LONG:
+        cjk = _CJK.findall(text)
+        return len(cjk), sum(map(str.__ne__, map(_t2s_char, cjk), cjk))
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    cjk_codes = codes[(codes >= _CJK_FIRST) & (codes <= _CJK_LAST)] - _CJK_FIRST
+    counts = np.bincount(cjk_codes, minlength=_CJK_LAST - _CJK_FIRST + 1)
+    changed = sum(int(counts[i]) for i in np.flatnonzero(counts)
+                  if _t2s_char(chr(_CJK_FIRST + int(i))) != chr(_CJK_FIRST + int(i)))
+    return len(cjk_codes), changed
+
+
 def traditional_share(text: str) -> float:
     """Share of CJK characters that OpenCC would change into Simplified."""
-    cjk = _CJK.findall(text)
-    if not cjk:
-        return 0.0
-    changed = sum(1 for ch in cjk if _t2s_char(ch) != ch)
-    return changed / len(cjk)
+    cjk, changed = _cjk_counts(text)
+    return changed / cjk if cjk else 0.0
 
 
 def is_traditional(text: str, threshold: float = 0.04, min_changed: int = 2) -> bool:
@@ -75,12 +94,11 @@ def is_traditional(text: str, threshold: float = 0.04, min_changed: int = 2) -> 
     Traditional page has 10–30 % of them. A short snippet needs at least
     ``min_changed`` such characters.
     """
-    cjk = _CJK.findall(text)
+    cjk, changed = _cjk_counts(text)
     if not cjk:
         return False
-    changed = sum(map(str.__ne__, map(_t2s_char, cjk), cjk))
-    return changed >= min_changed and changed / len(cjk) >= threshold or (
-        changed >= 1 and len(cjk) <= 8 and changed / len(cjk) >= 0.25)
+    return changed >= min_changed and changed / cjk >= threshold or (
+        changed >= 1 and cjk <= 8 and changed / cjk >= 0.25)
 
 
 def to_simplified(text: str) -> str:
