@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 
 from policylens.numerals import five_year_plan
 from policylens.outline import RANK, match_marker, strip_marker
@@ -14,6 +15,8 @@ from policylens.targets.numbers import (
 from policylens.targets.rules import (
     Rules,
 )
+
+_OPENING_END = re.compile("[。!?！？]")      # the end of a paragraph's opening sentence
 
 
 def _same_clause(a: _Cand, b: _Cand) -> bool:
@@ -68,11 +71,9 @@ def _is_horizon(t: str, c: _Cand, nxt: _Cand, left: str, rules: Rules) -> bool:
 
 
 def _sentence_start(t: str, pos: int, stops: str = "。!?！？;；\n") -> int:
+    """Just after the last of ``stops`` within :data:`_SENTENCE_WINDOW` before ``pos`` (else the window start)."""
     lo = max(0, pos - _SENTENCE_WINDOW)
-    for j in range(pos - 1, lo - 1, -1):
-        if t[j] in stops:
-            return j + 1
-    return lo
+    return max(lo, max(t.rfind(ch, lo, pos) for ch in stops) + 1)
 
 
 def _review_cue(heading: str, rules: Rules) -> str:
@@ -199,7 +200,8 @@ def _classify_past(t: str, cands: list[_Cand], rules: Rules, years: list[tuple[i
             _set(c, regions[r][2], rules)
             continue
         clause = t[c.clause_start:c.nstart]
-        hit = next((cue for cue in rules.achieved if _last_cue(clause, cue, rules.conditional_before) >= 0), None)
+        hit = None if _any_cue(rules.achieved).search(clause) is None else next(
+            (cue for cue in rules.achieved if _last_cue(clause, cue, rules.conditional_before) >= 0), None)
         if hit is not None:
             _set(c, hit, rules)
             continue
@@ -300,11 +302,8 @@ def _retrospective_paragraph(t: str, s_lo: int, pos: int, years: list[tuple[int,
     p_lo = nl + 1 if nl >= 0 else lo
     if p_lo >= s_lo:
         return ""                                     # the number stands in the opening sentence
-    first_end = s_lo
-    for j in range(p_lo, s_lo):
-        if t[j] in "。!?！？":
-            first_end = j + 1
-            break
+    stop = _OPENING_END.search(t, p_lo, s_lo)
+    first_end = stop.end() if stop else s_lo
     opening = t[p_lo:first_end]
     m = rules.retrospective_opener_re.search(opening)
     past = m.group() if m else (
@@ -332,8 +331,16 @@ def _forecast(sent: str, rules: Rules) -> str:
     return last.group() if last is not None and rules.forecast_subject_re.search(sent, last.end()) else ""
 
 
+@lru_cache(maxsize=8)
+def _any_cue(cues: tuple[str, ...]) -> re.Pattern[str]:
+    """One alternation of ``cues``: whether any occurs at all (a plain literal alternation: linear)."""
+    return re.compile("|".join(re.escape(cue) for cue in cues) or "(?!)")
+
+
 def _retrospective_sentence(sent: str, rules: Rules) -> str:
     """The last past or status-quo cue of the sentence before the number, unless a future cue follows it."""
+    if _any_cue(rules.retrospective).search(sent) is None:
+        return ""                                   # no cue at all (most sentences): skip the per-cue scans
     best, word = -1, ""
     for cue in rules.retrospective:
         k = _last_cue(sent, cue, rules.conditional_before)
