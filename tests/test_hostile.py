@@ -94,13 +94,14 @@ def test_fuzz_decoding():
 
 def _check_units(units: pd.DataFrame, text: str) -> None:
     """Every unit's span inside the text, its text and body the spans they claim, in document order."""
-    assert list(units["seq"]) == list(range(1, len(units) + 1))
+    assert units["seq"].tolist() == list(range(1, len(units) + 1))
     previous_end = 0
-    for row in units.itertuples():
-        assert _inside(text, row.start, row.end) and row.start <= row.body_start <= row.end
-        assert row.text == text[row.start:row.end] and row.body == text[row.body_start:row.end]
-        assert row.start >= previous_end            # units tile the text: no overlap
-        previous_end = row.end
+    for start, body_start, end, unit_text, body in zip(*(units[c].tolist() for c in
+                                                        ("start", "body_start", "end", "text", "body"))):
+        assert _inside(text, start, end) and start <= body_start <= end
+        assert unit_text == text[start:end] and body == text[body_start:end]
+        assert start >= previous_end            # units tile the text: no overlap
+        previous_end = end
 
 
 def test_fuzz_parse_plan():
@@ -116,27 +117,29 @@ def test_fuzz_plan_from_text():
     for text in _strings(FUZZ_INPUTS, 6):
         plan = Plan.from_text(text, doc_id="fuzz")
         assert len(plan.offsets) == len(plan.text) and plan.raw == text
-        assert all(0 <= int(a) < len(text) for a in plan.offsets[:1]) and list(plan.offsets) == sorted(plan.offsets)
+        offsets = plan.offsets.tolist()
+        assert offsets == sorted(offsets) and all(0 <= a < len(text) for a in offsets[:1] + offsets[-1:])
         _check_units(plan.units, plan.text)
-        for row in plan.sentences.itertuples():
-            assert _inside(plan.text, row.start, row.end) and row.text == plan.text[row.start:row.end]
+        sentences = plan.sentences
+        for start, end, sentence in zip(*(sentences[c].tolist() for c in ("start", "end", "text"))):
+            assert _inside(plan.text, start, end) and sentence == plan.text[start:end]
         raw_start, raw_end, line = plan.to_raw(0, len(plan.text))
         assert _inside(text, raw_start, raw_end) and line >= 1
 
 
 def test_fuzz_extract_targets():
     for text in _strings(FUZZ_INPUTS, 4):
-        for row in extract_targets(text).itertuples():
-            assert _inside(text, row.start, row.end) and text[row.start:row.end] == row.quote
-            assert row.status == "target"
+        found = extract_targets(text)
+        for start, end, quote, status in zip(*(found[c].tolist() for c in ("start", "end", "quote", "status"))):
+            assert _inside(text, start, end) and text[start:end] == quote and status == "target"
 
 
 def test_fuzz_extract_quantities():
     statuses = {"target", "achieved", "baseline", "forecast"}
     for text in _strings(FUZZ_INPUTS, 7):
-        for row in extract_quantities(text).itertuples():
-            assert _inside(text, row.start, row.end) and text[row.start:row.end] == row.quote
-            assert row.status in statuses
+        found = extract_quantities(text)
+        for start, end, quote, status in zip(*(found[c].tolist() for c in ("start", "end", "quote", "status"))):
+            assert _inside(text, start, end) and text[start:end] == quote and status in statuses
 
 
 def test_fuzz_tokenize():
