@@ -10,7 +10,7 @@ The acceptance sizes of the reliability issue run in the default suite:
 * **linearity**: every function on every adversarial family (runs of every Unicode space, repeated
   markers, digit runs, nested brackets, newline runs, dense targets) at 100k and 1M characters: the
   ratio of CPU times is at most 12 (a linear function gives ~10×, a quadratic one ~100×); each family
-  is re-measured up to three times (``tests/timing.py``) before it fails.
+  is re-measured up to five times (``tests/timing.py``) before it fails.
 
 Print the measured ratios with ``python -m pytest tests/test_hostile.py -s``.
 """
@@ -211,6 +211,9 @@ def _families(n: int) -> dict[str, str]:
 #: Largest time ratio allowed for a 10× longer input (a linear function gives ~10×, a quadratic one ~100×).
 BOUND = 12
 SMALL, BIG = 100_000, 1_000_000
+#: Measurements per family before it fails: a loaded machine can push a linear function past 12× a few
+#: times in a row; a quadratic one (~100×) fails every try.
+TRIES = 5
 
 
 def _decode_utf8(text: str) -> object:
@@ -269,6 +272,6 @@ def test_linear_100k_to_1m(name, families):
             big = min(big, cpu_seconds(fn, big_set[family], repeat=1))
         return big / small
 
-    ratios = {family: growth_ratio(lambda family=family: ratio(family), BOUND) for family in small_set}
+    ratios = {family: growth_ratio(lambda family=family: ratio(family), BOUND, tries=TRIES) for family in small_set}
     print(f"\n{name} {SMALL:,} → {BIG:,}: " + ", ".join(f"{k} {v:.1f}×" for k, v in ratios.items()))
     assert max(ratios.values()) <= BOUND, ratios

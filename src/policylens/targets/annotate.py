@@ -4,6 +4,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from policylens.outline import iter_line_markers, match_marker
 from policylens.targets.numbers import (
@@ -40,9 +41,17 @@ def _clause_start(t: str, pos: int) -> int:
     return lo
 
 
+@lru_cache(maxsize=16)
+def _words_re(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One literal alternation of ``words`` (linear): whether any of them occurs."""
+    return re.compile("|".join(re.escape(w) for w in words) or "(?!)")
+
+
 def _right_comparator(t: str, c: _Cand, rules: Rules) -> None:
     pos = c.nend
     c.rend = pos
+    if _words_re(tuple(w for w, _c, _u in rules.right)).match(t, pos) is None:
+        return                                      # no comparator word starts here (most numbers)
     for word, cmp, units in rules.right:
         if t.startswith(word, pos) and (units is None or c.unit in units):
             c.right_cmp, c.right_word, c.rend = cmp, word, pos + len(word)
@@ -51,6 +60,8 @@ def _right_comparator(t: str, c: _Cand, rules: Rules) -> None:
 
 def _left_comparator(t: str, lo: int, hi: int, rules: Rules) -> tuple[str | None, int]:
     """Closest comparator word in ``t[lo:hi]``: (comparator, start of word)."""
+    if _words_re(tuple(w for w, _c, _a in rules.left)).search(t, lo, hi) is None:
+        return None, -1                             # no comparator word in the window
     seg = t[lo:hi]
     best: tuple[int, int, str] | None = None     # (end, length, comparator)
     best_start = -1
