@@ -60,14 +60,13 @@ def plan_targets(plan: Plan, tasks: pd.DataFrame, quantities: pd.DataFrame | Non
 
     if quantities is None:
         quantities = plan_quantities(plan, plan_year_for(plan.meta))
-    found = targets_of(quantities).drop(columns="doc_id")
-    units = plan.units
-    kinds = dict(zip(units["path"], units["kind"]))
+    found = targets_of(quantities)
+    kinds = dict(zip(plan.units["path"], plan.units["kind"]))
     domains = dict(zip(tasks["path"], tasks["domain"]))
-    found.insert(1, "unit_kind", found["unit_path"].map(kinds).fillna(""))
-    found.insert(2, "domain", [domains.get(p, "") for p in found["unit_path"]])
-    found.insert(0, "doc_id", plan.doc_id)
-    return found[["doc_id", "unit_path", "unit_kind", "domain", *TARGET_COLUMNS]].reset_index(drop=True)
+    paths = found["unit_path"].tolist()
+    return pd.DataFrame({"doc_id": [plan.doc_id] * len(found), "unit_path": found["unit_path"].array,
+                         "unit_kind": [kinds.get(p, "") for p in paths], "domain": [domains.get(p, "") for p in paths],
+                         **{c: found[c].array for c in TARGET_COLUMNS}})
 
 
 def plan_tokens(tasks: pd.DataFrame) -> pd.DataFrame:

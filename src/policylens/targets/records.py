@@ -4,6 +4,7 @@ from __future__ import annotations
 import bisect
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from policylens.normalize import normalize
@@ -84,13 +85,26 @@ def _sentence_year(t: str, pos: int, years: list[tuple[int, int, int]], quoted: 
 
 
 # --------------------------------------------------------------------------- main
-def _typed(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
-    lead = ["unit_path"] if "unit_path" in frame.columns else []
-    frame = frame[lead + list(columns)]
-    frame = frame.astype({"start": "int64", "end": "int64", "value": "float64",
-                          "value_low": "float64", "value_high": "float64", "approx": "bool"})
-    frame["target_year"] = pd.array(frame["target_year"], dtype="Int64")
-    return frame.reset_index(drop=True)
+_INT_COLUMNS = frozenset({"start", "end"})
+_FLOAT_COLUMNS = frozenset({"value", "value_low", "value_high"})
+
+
+def _typed(rows: list[dict[str, Any]], unit_paths: list[str] | None) -> pd.DataFrame:
+    """The rows as a typed frame (column by column: a frame per plan is built in every build, so no ``astype``)."""
+    data: dict[str, Any] = {} if unit_paths is None else {"unit_path": unit_paths}
+    for name in QUANTITY_COLUMNS:
+        values = [r[name] for r in rows]
+        if name in _INT_COLUMNS:
+            data[name] = np.array(values, dtype=np.int64)
+        elif name in _FLOAT_COLUMNS:
+            data[name] = np.array(values, dtype=np.float64)  # None → NaN
+        elif name == "approx":
+            data[name] = np.array(values, dtype=bool)
+        elif name == "target_year":
+            data[name] = pd.array(values, dtype="Int64")
+        else:
+            data[name] = pd.Series(values, dtype=object)
+    return pd.DataFrame(data)
 
 
 def _plan_input(text_or_plan: Any, plan_year: int | None) -> tuple[str, int | None, Any]:
@@ -183,10 +197,8 @@ def _extract(text_or_plan: Any, plan_year: int | None) -> pd.DataFrame:
     if text:
         rows = _quantities(text, plan_year, units)
     rows.sort(key=lambda r: r["start"])          # stable: list members keep their order
-    frame = pd.DataFrame(rows, columns=list(QUANTITY_COLUMNS))
-    if units is not None:
-        frame.insert(0, "unit_path", _unit_paths(units, [int(x) for x in frame["start"]]))
-    return _typed(frame, QUANTITY_COLUMNS)
+    paths = _unit_paths(units, [int(r["start"]) for r in rows]) if units is not None else None
+    return _typed(rows, paths)
 
 
 def _quantities(text: str, plan_year: int | None, units: Any) -> list[dict[str, Any]]:
