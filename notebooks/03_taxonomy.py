@@ -15,7 +15,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from policylens import compare, config, figures, plots, taxonomy
-from policylens.evaluate.taxonomy import loco_predictions, summary_table
+from policylens.evaluate.taxonomy import loco_predictions_cached, summary_table
 from policylens.io import read_csv
 
 figures.setup()
@@ -122,10 +122,11 @@ Markdown(f"The most common level of a task is **{levels.get(common.index[0])}** 
 # **founding corpus**: the model is trained on every founding plan but one and codes the held-out one (the cue rules are
 # fixed and general). Only the coder the build uses (blend) is refitted here; `python -m policylens.evaluate taxonomy`
 # also scores the rules-only and model-only variants, and the test suite holds the acceptance thresholds. The human
-# benchmark is modest: coders of the large coding projects agree far less than this on fine schemes.
+# benchmark is modest: coders of the large coding projects agree far less than this on fine schemes. The refits
+# run once and are kept in the project cache (`.cache/`) until the coder, its codebook or its training data change.
 
 # %%
-predictions = loco_predictions(modes=("blend",))
+predictions = loco_predictions_cached(modes=("blend",))
 reliability = summary_table(predictions, modes=("blend",))
 reliability
 

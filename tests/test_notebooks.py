@@ -143,3 +143,19 @@ def test_execution_uses_ipc_and_the_project_cache(tmp_path):
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
     assert (cache / "matplotlib").is_dir() and (cache / "ipython").is_dir()
     assert not list((cache / "kernels").iterdir()), "socket files are removed after the run"
+
+
+def test_notebooks_run_side_by_side_and_a_failure_names_its_notebook(tmp_path, capsys, monkeypatch):
+    """``--jobs 2``: each notebook in its own process and kernel; a failing cell's notebook is named, exit 1."""
+    if os.name != "posix":
+        pytest.skip("IPC transport needs Unix domain sockets")
+    monkeypatch.setattr(config, "CACHE", tmp_path / ".cache")
+    (tmp_path / "01_ok.py").write_text("# %% [markdown]\n# # Fine 正常\n\n# %%\nprint(6 * 7)\n", encoding="utf-8")
+    (tmp_path / "02_bad.py").write_text("# %% [markdown]\n# # Broken 出错\n\n# %%\nraise ValueError('坏')\n",
+                                        encoding="utf-8")
+    assert nbrun.main([str(tmp_path / "01_ok.py"), "--jobs", "2"]) == 0
+    assert nbformat.read(tmp_path / "01_ok.ipynb", as_version=4).cells[1].outputs[0]["text"] == "42\n"
+    assert nbrun.main([str(tmp_path / "01_ok.py"), str(tmp_path / "02_bad.py"), "-j", "2"]) == 1
+    assert "02_bad.ipynb" in capsys.readouterr().err
+    assert (tmp_path / ".cache" / "kernels").is_dir(), "the workers use the caller's cache folder"
+    assert nbrun.default_jobs() >= 1

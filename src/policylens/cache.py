@@ -18,6 +18,11 @@ recomputes units and everything after. Entries live in ``config.BUILD_CACHE``
 (``.cache/build/`` under the repository, gitignored), one pickle per stage and key,
 written atomically; an unreadable or foreign entry is a miss, never an error.
 Delete the folder (or build with ``--no-cache``) to start afresh.
+
+The evaluations the notebooks show are kept the same way (stages ``eval_*``,
+:meth:`Cache.memo`): their key adds the content of the folders they read (the
+raw corpus, the gold data), so a notebook reads a stored evaluation until its
+code, rules, gold data, corpus or libraries change.
 """
 from __future__ import annotations
 
@@ -30,6 +35,7 @@ import re
 import sys
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -51,6 +57,10 @@ STAGE_MODULES: dict[str, tuple[str, ...]] = {
     "topics": ("policylens.topics",),
     "keyness": ("policylens.topics",),
     "schema": ("policylens.schema",),
+    # the evaluations the notebooks show (inputs: the raw corpus, the gold data; see Cache.memo)
+    "eval_structure": ("policylens.evaluate.structure",),
+    "eval_taxonomy": ("policylens.evaluate.taxonomy",),
+    "eval_targets": ("policylens.evaluate.targets",),
 }
 #: Libraries whose versions are part of every key.
 LIBRARIES = ("numpy", "pandas", "scikit-learn", "scipy", "jieba", "opencc-python-reimplemented", "opencc", "cn2an",
@@ -269,6 +279,20 @@ class Cache:
             data = pickle.dumps((FORMAT, stage, key, payload), protocol=pickle.HIGHEST_PROTOCOL)
             self._store(self._path(stage, key), data)
 
+    def memo(self, stage: str, compute: Callable[[], Any], *inputs: Any) -> Any:
+        """The stored result of ``stage`` for ``inputs``, or ``compute()`` stored under that key.
+
+        ``inputs`` must name everything the result depends on outside the stage's code and
+        package data (which :meth:`fingerprint` covers): e.g. :func:`folder_state` of the folders
+        it reads, and its parameters.
+        """
+        key = self.key(stage, *inputs)
+        payload = self.get(stage, key)
+        if payload is MISSING:
+            payload = compute()
+            self.put(stage, key, payload)
+        return payload
+
 
 # --------------------------------------------------------------------------
 # "nothing changed": the whole build skipped without loading a library
@@ -299,6 +323,11 @@ def _tree_state(folder: Path, hash_files: bool) -> list[tuple[str, str]]:
         elif not stat.S_ISDIR(st.st_mode):
             out.append((rel, f"mode {stat.S_IFMT(st.st_mode)}"))  # never opened: FIFOs, sockets, links
     return out
+
+
+def folder_state(folder: Path) -> list[tuple[str, str]]:
+    """Relative path and content hash of every file under ``folder`` (``[("", "missing")]`` without it)."""
+    return _tree_state(Path(folder), True)
 
 
 def build_stamp(raw_dir: Path, out: Path, strict: bool = False) -> str:

@@ -222,6 +222,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="notebooks or their .py twins (default: notebooks/[0-9]*.ipynb)")
     parser.add_argument("--sync-only", action="store_true",
                         help="copy each twin's cells into its .ipynb without executing")
+    parser.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
+                        help="notebooks executed at once, each in its own kernel (default: the machine's cores, "
+                             "at most 4)")
     args = parser.parse_args(argv)
     paths = [twin_of(p) if p.suffix == ".py" else p for p in args.paths]
     paths = paths or notebook_paths()
@@ -231,13 +234,38 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from tqdm.auto import tqdm
 
-    for path in tqdm(paths, desc="notebooks 笔记本", unit="nb"):
-        try:
-            execute(path)
-        except Exception as exc:  # report which notebook failed, then stop
-            print(f"error: {path}: {type(exc).__name__}: {str(exc)[:2000]}", file=sys.stderr)
-            return 1
+    jobs = max(1, min(args.jobs or default_jobs(), len(paths)))
+    if jobs == 1:
+        for path in tqdm(paths, desc="notebooks 笔记本", unit="nb"):
+            try:
+                execute(path)
+            except Exception as exc:  # report which notebook failed, then stop
+                return _failed(path, exc)
+        return 0
+    import concurrent.futures as cf
+    import multiprocessing
+
+    # one process per running notebook (each drives its own kernel); a failure cancels the ones not started
+    with cf.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        running = {pool.submit(execute, path, cache=config.CACHE): path for path in paths}
+        for future in tqdm(cf.as_completed(running), total=len(running), desc="notebooks 笔记本", unit="nb"):
+            try:
+                future.result()
+            except Exception as exc:
+                for other in running:
+                    other.cancel()
+                return _failed(running[future], exc)
     return 0
+
+
+def default_jobs() -> int:
+    """Notebooks run at once by default: the machine's cores (at most 4: each kernel holds its data)."""
+    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+
+
+def _failed(path: Path, exc: BaseException) -> int:
+    print(f"error: {path}: {type(exc).__name__}: {str(exc)[:2000]}", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":  # `python -m policylens.notebooks` = `policylens notebooks`

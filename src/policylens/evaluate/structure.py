@@ -168,6 +168,16 @@ def evaluate(raw: bool = False) -> pd.DataFrame:
     return agreement(parse_corpus(load_texts(raw)), load_gold_units())
 
 
+def evaluate_cached() -> pd.DataFrame:
+    """:func:`evaluate` of the cleaned corpus, kept in the project cache (stage ``eval_structure``).
+
+    Recomputed when the parser's code or rules, the raw corpus or the gold data change.
+    """
+    from policylens.cache import Cache, folder_state
+
+    return Cache().memo("eval_structure", evaluate, folder_state(config.DATA_RAW), folder_state(config.GOLD))
+
+
 def evaluate_synthetic(folder=None) -> pd.DataFrame:
     """Agreement table of the synthetic plans against their ``expected.csv``."""
     texts, expected = load_synthetic(folder)

@@ -210,6 +210,17 @@ def evaluate(extract: Callable[[str, int | None], pd.DataFrame] = extract_target
     return _figures(source, results, rows)
 
 
+def evaluate_cached() -> dict[str, Any]:
+    """:func:`evaluate` of the corpus with the shipped extractor, kept in the project cache (stage
+    ``eval_targets``).
+
+    Recomputed when the extractor's code or rules, the raw corpus or the gold data change.
+    """
+    from policylens.cache import Cache, folder_state
+
+    return Cache().memo("eval_targets", evaluate, folder_state(config.DATA_RAW), folder_state(config.GOLD))
+
+
 def load_external(path: Any = None) -> tuple[dict[str, str], dict[str, int | None], pd.DataFrame]:
     """The external set: (excerpt_id → text, excerpt_id → plan_year, expected records).
 

@@ -149,6 +149,19 @@ def loco_predictions(train: pd.DataFrame | None = None, modes: tuple[str, ...] =
     return pd.concat(parts).reset_index(drop=True)
 
 
+def loco_predictions_cached(modes: tuple[str, ...] = MODES, **params) -> pd.DataFrame:
+    """:func:`loco_predictions` on the shipped training data, kept in the project cache (stage
+    ``eval_taxonomy``).
+
+    Recomputed when the coder's code, codebook or training data (package files), the modes,
+    the parameters or the library versions change.
+    """
+    from policylens.cache import Cache
+
+    return Cache().memo("eval_taxonomy", lambda: loco_predictions(modes=modes, **params),
+                        "loco", list(modes), params)
+
+
 def scores(gold: pd.Series, pred: pd.Series) -> dict[str, float]:
     """Accuracy, macro-F1 (over labels in gold or predictions) and Cohen's kappa."""
     return {"n": len(gold), "accuracy": accuracy_score(gold, pred),
