@@ -43,7 +43,7 @@ from policylens.manifest import (  # noqa: F401 (re-exported: the corpus stage's
     check_manifest,
     read_manifest,
 )
-from policylens.normalize import WIDTH_TABLE, is_traditional, to_simplified
+from policylens.normalize import WIDTH_TABLE, changed_chars, is_traditional, to_simplified
 from policylens.outline import match_marker
 from policylens.rawfile import CorpusError, RawText, decode_bytes, read_raw  # noqa: F401 (re-exported)
 from policylens.rulefile import RuleModel, compile_linear, load_yaml
@@ -62,7 +62,7 @@ class TrackedText:
     def translate(self, table: dict[int, str]) -> int:
         """1:1 character rewrite; returns how many characters changed."""
         new = self.text.translate(table)
-        changed = sum(1 for a, b in zip(self.text, new) if a != b)
+        changed = changed_chars(self.text, new)
         self.text = new
         return changed
 
@@ -298,7 +298,7 @@ def clean(raw: str, rules: Iterable[Rule] | None = None) -> CleanResult:
     if converted:
         before = tracked.text
         tracked.text = to_simplified(tracked.text)
-        n = sum(1 for a, b in zip(before, tracked.text) if a != b)
+        n = changed_chars(before, tracked.text)
         hits.append(RuleHit("traditional-to-simplified", "normalize", n, 0, "",
                             "page served in Traditional characters; converted with OpenCC t2s"))
     for rule in rules:

@@ -81,6 +81,19 @@ def _cjk_counts(text: str) -> tuple[int, int]:
     return len(cjk_codes), changed
 
 
+def changed_chars(before: str, after: str) -> int:
+    """How many positions differ between two strings (pairwise up to the shorter one's length).
+
+    Long strings of the same length (a 1:1 rewrite) are compared as code-point arrays (numpy)
+    instead of character by character.
+    """
+    if len(before) < _LONG or len(before) != len(after):
+        return sum(map(str.__ne__, before, after))
+    old = np.frombuffer(before.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    new = np.frombuffer(after.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return int(np.count_nonzero(old != new))
+
+
 def traditional_share(text: str) -> float:
     """Share of CJK characters that OpenCC would change into Simplified."""
     cjk, changed = _cjk_counts(text)
