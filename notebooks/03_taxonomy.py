@@ -15,7 +15,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from policylens import compare, config, figures, plots, taxonomy
-from policylens.evaluate.taxonomy import loco_predictions_cached, summary_table
+from policylens.evaluate.taxonomy import loco_summary_cached
 from policylens.io import read_csv
 
 figures.setup()
@@ -126,8 +126,7 @@ Markdown(f"The most common level of a task is **{levels.get(common.index[0])}** 
 # run once and are kept in the project cache (`.cache/`) until the coder, its codebook or its training data change.
 
 # %%
-predictions = loco_predictions_cached(modes=("blend",))
-reliability = summary_table(predictions, modes=("blend",))
+reliability = loco_summary_cached(modes=("blend",))
 reliability
 
 # %%

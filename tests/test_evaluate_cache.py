@@ -91,3 +91,20 @@ def test_the_build_cache_stages_still_exist():
     """The evaluation stages are added to the build's stages, none replaced."""
     for stage in ("clean", "units", "tasks", "targets", "quantities", "tokens", "topics", "keyness", "schema"):
         assert stage in cache_module.STAGE_MODULES
+
+
+def test_cached_loco_summary_is_the_summary_of_the_cached_predictions(tmp_path, monkeypatch):
+    """The reliability table notebook 03 shows: stored, read back without scoring again."""
+    import pandas as pd
+
+    from policylens.evaluate import taxonomy
+
+    monkeypatch.setattr(config, "BUILD_CACHE", tmp_path / "cache")
+    fake = pd.DataFrame({"doc_id": ["甲", "甲", "乙", "乙"], "gold": ["teachers", "party", "party", "funding"],
+                         "pred_blend": ["teachers", "party", "funding", "funding"]})
+    monkeypatch.setattr(taxonomy, "loco_predictions", lambda modes, **params: fake)
+    expected = taxonomy.summary_table(fake, modes=("blend",))
+    assert taxonomy.loco_summary_cached(modes=("blend",)).equals(expected)
+    monkeypatch.setattr(taxonomy, "summary_table", lambda *a, **k: pytest.fail("scored a stored summary again"))
+    assert taxonomy.loco_summary_cached(modes=("blend",)).equals(expected)
+    assert taxonomy.loco_predictions_cached(modes=("blend",)).equals(fake)

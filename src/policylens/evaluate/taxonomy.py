@@ -53,7 +53,6 @@ from __future__ import annotations
 import argparse
 
 import pandas as pd
-from sklearn.metrics import accuracy_score, cohen_kappa_score, f1_score, precision_recall_fscore_support
 
 from policylens import config, thresholds
 from policylens.taxonomy import TaskCoder, load_training_data
@@ -162,8 +161,19 @@ def loco_predictions_cached(modes: tuple[str, ...] = MODES, **params) -> pd.Data
                         "loco", list(modes), params)
 
 
+def loco_summary_cached(modes: tuple[str, ...] = MODES, **params) -> pd.DataFrame:
+    """:func:`summary_table` of :func:`loco_predictions_cached`, itself kept in the project cache
+    (reading it needs neither a refit nor scikit-learn's metrics)."""
+    from policylens.cache import Cache
+
+    return Cache().memo("eval_taxonomy", lambda: summary_table(loco_predictions_cached(modes, **params), modes),
+                        "loco summary", list(modes), params)
+
+
 def scores(gold: pd.Series, pred: pd.Series) -> dict[str, float]:
     """Accuracy, macro-F1 (over labels in gold or predictions) and Cohen's kappa."""
+    from sklearn.metrics import accuracy_score, cohen_kappa_score, f1_score  # 2 s to import: only when scoring
+
     return {"n": len(gold), "accuracy": accuracy_score(gold, pred),
             "macro_f1": f1_score(gold, pred, average="macro", zero_division=0),
             "kappa": cohen_kappa_score(gold, pred)}
@@ -185,6 +195,8 @@ def summary_table(pred: pd.DataFrame, modes: tuple[str, ...] = MODES, by_doc: bo
 
 def per_domain_table(pred: pd.DataFrame, mode: str = "blend") -> pd.DataFrame:
     """Precision, recall, F1 and support per domain (gold labels and predicted labels)."""
+    from sklearn.metrics import precision_recall_fscore_support
+
     labels = sorted(set(pred["gold"]) | set(pred[f"pred_{mode}"]))
     p, r, f, s = precision_recall_fscore_support(pred["gold"], pred[f"pred_{mode}"], labels=labels,
                                                  zero_division=0)
