@@ -482,6 +482,8 @@ def run_build(out: Path | None = None, raw_dir: Path | None = None, *, progress:
         # -- corpus tables ---------------------------------------------------------
         tables = corpus_tables(results)
         tasks = with_tokens(tables["tasks.csv"], results)
+        results.clear()  # the per-document frames now live in the corpus tables: let them go
+        done.clear()
         task_keys = sorted((j.doc_id, j.keys["tasks"]) for j in all_jobs if "tasks" in have[j.doc_id])
         notes: dict[str, str] = {}
         stages = (("topics", lambda t: build_topics(t, n_jobs=n_jobs), TOPIC_TABLES),

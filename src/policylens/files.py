@@ -9,9 +9,12 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
-__all__ = ["file_mode", "write_bytes_atomic"]
+__all__ = ["atomic_writer", "file_mode", "write_bytes_atomic"]
 
 _UMASK_LOCK = threading.Lock()
 
@@ -38,14 +41,16 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def write_bytes_atomic(data: bytes, path: Path | str) -> Path:
-    """Write ``data`` to ``path`` atomically: temporary sibling, fsync, umask permissions, rename."""
+@contextmanager
+def atomic_writer(path: Path | str) -> Iterator[BinaryIO]:
+    """A binary handle on a temporary sibling of ``path``, moved into place (fsync, umask permissions) when the
+    block ends without an error, removed when it raises: a large table is streamed, never held as one string."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, file_mode())
@@ -54,4 +59,10 @@ def write_bytes_atomic(data: bytes, path: Path | str) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     _fsync_dir(path.parent)
-    return path
+
+
+def write_bytes_atomic(data: bytes, path: Path | str) -> Path:
+    """Write ``data`` to ``path`` atomically: temporary sibling, fsync, umask permissions, rename."""
+    with atomic_writer(path) as fh:
+        fh.write(data)
+    return Path(path)

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from policylens import config, schema
-from policylens.files import file_mode, write_bytes_atomic
+from policylens.files import atomic_writer, file_mode, write_bytes_atomic
 from policylens.schema import SchemaError
 
 __all__ = ["write_bytes_atomic", "write_csv", "read_csv", "write_table", "read_table", "export_table",
@@ -52,8 +52,9 @@ def write_csv(frame: pd.DataFrame, path: Path | str, float_format: str = "%.6g",
     path = Path(path)
     if check and schema.is_registered(path.name):
         _require(frame, path.name, str(path.name))
-    text = frame.to_csv(index=False, lineterminator="\n", float_format=float_format)
-    return write_bytes_atomic(text.encode("utf-8"), path)
+    with atomic_writer(path) as fh:  # streamed: a large table is never one string in memory
+        frame.to_csv(fh, index=False, lineterminator="\n", float_format=float_format, encoding="utf-8")
+    return path
 
 
 def _require(frame: pd.DataFrame, name: str, where: str) -> None:
