@@ -1,7 +1,7 @@
 """Rebuild ``data/processed/`` from ``data/raw/``: ``policylens build``.
 
 Every document is read once as a :class:`policylens.Plan`; the per-document
-stages (clean, units, tasks, targets) read it, in parallel processes
+stages (clean, units, tasks, quantities and targets, the tasks' tokens) read it, in parallel processes
 (``--jobs``, default: the machine's cores) or on a Dask cluster
 (``--scheduler dask [--address tcp://…]``); the corpus-wide stages (topics,
 keyness) run once after. Each stage's result is kept in a content-hash cache
