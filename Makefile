@@ -24,8 +24,8 @@ venv: $(STAMP) ## Create .venv with the pinned dependencies
 data: $(STAMP) ## Rebuild data/processed/ from data/raw/
 	$(BIN)/policylens build
 
-notebooks: $(STAMP) ## Re-execute every notebook in place and write reports/figures/
-	$(BIN)/policylens notebooks
+notebooks: $(STAMP) ## Re-execute in place the notebooks whose cells, code or data changed (FORCE=1: all), side by side
+	$(BIN)/policylens notebooks $(if $(FORCE),--force,)
 
 reproduce: data notebooks ## Reproduce everything: data/processed, notebooks, figures
 

@@ -159,3 +159,44 @@ def test_notebooks_run_side_by_side_and_a_failure_names_its_notebook(tmp_path, c
     assert "02_bad.ipynb" in capsys.readouterr().err
     assert (tmp_path / ".cache" / "kernels").is_dir(), "the workers use the caller's cache folder"
     assert nbrun.default_jobs() >= 1
+
+
+def test_a_notebook_runs_again_only_when_what_it_reads_or_wrote_changed(tmp_path, capsys, monkeypatch):
+    """The record of a notebook's last run: its twin, the package, data/, libraries; its file and its NN_ figures."""
+    data, figures = tmp_path / "data", tmp_path / "figures"
+    (data / "processed").mkdir(parents=True)
+    (data / "processed" / "tasks.csv").write_text("doc_id,domain\n甲,teachers\n", encoding="utf-8")
+    figures.mkdir()
+    monkeypatch.setattr(config, "DATA", data)
+    monkeypatch.setattr(config, "FIGURES", figures)
+    monkeypatch.setattr(config, "CACHE", tmp_path / ".cache")
+    runs: list[str] = []
+
+    def fake_execute(path, timeout=900, cache=None):  # the bookkeeping, without a kernel
+        nbrun.sync(path)
+        (figures / "07_plot.png").write_bytes(b"png")
+        runs.append(path.name)
+        return path
+
+    monkeypatch.setattr(nbrun, "execute", fake_execute)
+    twin = tmp_path / "07_probe.py"
+    twin.write_text("# %% [markdown]\n# # Probe 探针\n\n# %%\nx = 1\n", encoding="utf-8")
+    notebook = twin.with_suffix(".ipynb")
+    assert not nbrun.up_to_date(notebook)
+    assert nbrun.main([str(twin), "-j", "1"]) == 0 and runs == ["07_probe.ipynb"]
+    assert nbrun.up_to_date(notebook)
+    assert nbrun.main([str(twin), "-j", "1"]) == 0 and len(runs) == 1
+    assert "07_probe.ipynb: up to date" in capsys.readouterr().out
+    assert nbrun.main([str(twin), "-j", "1", "--force"]) == 0 and len(runs) == 2
+
+    for change in (lambda: (figures / "07_plot.png").write_bytes(b"other"),          # a figure it wrote
+                   lambda: (figures / "07_plot.png").unlink(),
+                   lambda: notebook.write_bytes(notebook.read_bytes() + b"\n"),       # its file
+                   lambda: twin.write_text(twin.read_text(encoding="utf-8") + "y = 2\n", encoding="utf-8"),
+                   lambda: (data / "processed" / "tasks.csv").write_text("doc_id,domain\n乙,party\n", encoding="utf-8")):
+        change()
+        assert not nbrun.up_to_date(notebook)
+        nbrun.execute_and_record(notebook)
+        assert nbrun.up_to_date(notebook)
+    (figures / "08_other.png").write_bytes(b"another notebook's figure")
+    assert nbrun.up_to_date(notebook)

@@ -11,11 +11,20 @@ kernel and Python versions — is not written, so re-running leaves the files
 byte-identical. The kernel talks over IPC sockets (no loopback TCP port), and
 matplotlib, IPython and Jupyter keep their caches and runtime files in the
 project cache folder (``config.CACHE``), not in the home folder.
+
+Notebooks run side by side (``--jobs``, default the machine's cores), each in its
+own process and kernel. A notebook whose twin, policylens package, ``data/``
+files and installed libraries are those of its last run here, and whose file and
+figures (``reports/figures/NN_*``) are as that run left them, is not run again
+(``--force`` runs it anyway). The evaluations notebooks show are read from the
+project cache (:meth:`policylens.cache.Cache.memo`), so a notebook whose code
+changed does not refit them either.
 """
 from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import hashlib
 import os
 import shutil
@@ -216,12 +225,85 @@ def notebook_paths(folder: Path | None = None) -> list[Path]:
     return sorted({p.with_suffix(".ipynb") for p in [*folder.glob("[0-9]*.ipynb"), *folder.glob("[0-9]*.py")]})
 
 
+# --------------------------------------------------------------------------
+# "nothing changed": a notebook whose inputs and outputs are as its last run left them is not run again
+
+
+@functools.lru_cache(maxsize=1)
+def _library_versions() -> list[tuple[str, str]]:
+    from importlib.metadata import distributions
+
+    return sorted({(str(d.metadata["Name"]).lower(), d.version) for d in distributions() if d.metadata["Name"]})
+
+
+def _package_state() -> list[tuple[str, str]]:
+    from policylens.cache import file_hash
+
+    return [(p.relative_to(config.PACKAGE_DIR).as_posix(), file_hash(p)) for p in sorted(config.PACKAGE_DIR.rglob("*"))
+            if p.is_file() and "__pycache__" not in p.parts]
+
+
+def run_inputs(path: Path, figures_dir: Path | None = None) -> str:
+    """Hash of what a notebook's run depends on: its cells (its twin's bytes), the policylens package, every
+    file under ``data/`` (raw corpus, processed tables, gold and evaluation sets), Python and every installed
+    library's version."""
+    from policylens.cache import digest, file_hash, folder_state
+
+    twin = twin_of(path)
+    return digest("notebook-run", 1, twin.name, file_hash(twin), KERNELSPEC, sys.version, _package_state(),
+                  folder_state(config.DATA), _library_versions(), str(Path(figures_dir or config.FIGURES).resolve()))
+
+
+def run_outputs(path: Path, figures_dir: Path | None = None) -> dict[str, str]:
+    """Content hashes of a notebook file and of the figures named after its number (``NN_*.png``)."""
+    from policylens.cache import file_hash
+
+    path = Path(path)
+    figures_dir = Path(figures_dir or config.FIGURES)
+    prefix = path.stem.split("_")[0] + "_"
+    found = {path.name: file_hash(path) if path.is_file() else "missing"}
+    found.update({p.name: file_hash(p) for p in sorted(figures_dir.glob(f"{prefix}*")) if p.is_file()})
+    return found
+
+
+def _record_path(path: Path, cache: Path) -> Path:
+    from policylens.cache import digest
+
+    return cache / "notebooks" / f"{digest(str(Path(path).resolve()))[:16]}.json"
+
+
+def up_to_date(path: Path, cache: Path | None = None) -> bool:
+    """True when ``path`` was last executed with the same inputs and its file and figures are as that run left them."""
+    import json
+
+    cache = Path(cache or config.CACHE)
+    try:
+        record = json.loads(_record_path(path, cache).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return record == {"inputs": run_inputs(path), "outputs": run_outputs(path)}
+
+
+def execute_and_record(path: Path, timeout: int = 900, cache: Path | None = None) -> Path:
+    """:func:`execute`, then remember its inputs and outputs for :func:`up_to_date`."""
+    import json
+
+    cache = Path(cache or config.CACHE)
+    path = execute(path, timeout=timeout, cache=cache)
+    record = {"inputs": run_inputs(path), "outputs": run_outputs(path)}
+    write_bytes_atomic(json.dumps(record, sort_keys=True).encode("utf-8"), _record_path(path, cache))
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m policylens.notebooks", description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*", type=Path,
                         help="notebooks or their .py twins (default: notebooks/[0-9]*.ipynb)")
     parser.add_argument("--sync-only", action="store_true",
                         help="copy each twin's cells into its .ipynb without executing")
+    parser.add_argument("--force", action="store_true",
+                        help="execute every notebook, also those whose inputs and outputs are unchanged since their "
+                             "last run here")
     parser.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
                         help="notebooks executed at once, each in its own kernel (default: the machine's cores, "
                              "at most 4)")
@@ -234,11 +316,19 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from tqdm.auto import tqdm
 
+    if not args.force:
+        current = [p for p in paths if up_to_date(p)]
+        for path in current:
+            print(f"{path.name}: up to date (same cells, package, data/ and libraries as its last run; "
+                  "--force runs it again)")
+        paths = [p for p in paths if p not in current]
+    if not paths:
+        return 0
     jobs = max(1, min(args.jobs or default_jobs(), len(paths)))
     if jobs == 1:
         for path in tqdm(paths, desc="notebooks 笔记本", unit="nb"):
             try:
-                execute(path)
+                execute_and_record(path)
             except Exception as exc:  # report which notebook failed, then stop
                 return _failed(path, exc)
         return 0
@@ -247,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # one process per running notebook (each drives its own kernel); a failure cancels the ones not started
     with cf.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-        running = {pool.submit(execute, path, cache=config.CACHE): path for path in paths}
+        running = {pool.submit(execute_and_record, path, cache=config.CACHE): path for path in paths}
         for future in tqdm(cf.as_completed(running), total=len(running), desc="notebooks 笔记本", unit="nb"):
             try:
                 future.result()
