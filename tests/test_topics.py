@@ -209,6 +209,33 @@ def test_parallel_refits_give_the_same_model(units):
     assert one.unit_stability_.to_csv(index=False) == two.unit_stability_.to_csv(index=False)
 
 
+def test_a_sample_bounds_the_fits_and_every_unit_still_gets_a_topic(units):
+    """Above ``sample_size`` units the ensembles see a fixed sample only; every unit is weighted by the topics."""
+    fit_units = units[units["kind"].isin(topics.FIT_KINDS)]
+    sampled = TopicModel(n_topics=6, stability_runs=2, sample_size=80).fit(units)
+    assert sampled.n_fit_units_ == len(fit_units) > 80
+    assert len(sampled.assignments_) == len(fit_units) and (sampled.assignments_ >= 0).mean() > 0.9
+    assert (sampled.refits_["n_units"] == 72).all()          # 90 % of the sample
+    again = TopicModel(n_topics=6, stability_runs=2, sample_size=80, n_jobs=2).fit(units)
+    assert sampled.topics_.to_csv(index=False) == again.topics_.to_csv(index=False)
+    assert sampled.unit_stability_.to_csv(index=False) == again.unit_stability_.to_csv(index=False)
+    whole = TopicModel(n_topics=6, stability_runs=2, sample_size=None).fit(units)
+    assert whole.topics_.to_csv(index=False) != sampled.topics_.to_csv(index=False)
+
+
+def test_pre_tokenized_units_give_the_model_of_the_texts(units):
+    """The build's task tokens (space-joined heading and body tokens) fit the same model as the texts."""
+    from policylens.tokens import TOKEN_COLUMNS, unit_token_parts
+
+    parts = [unit_token_parts(h, t) for h, t in zip(units["heading"], units["text"])]
+    tokenized = units.assign(**{TOKEN_COLUMNS[0]: [" ".join(h) for h, _ in parts],
+                                TOKEN_COLUMNS[1]: [" ".join(b) for _, b in parts]})
+    assert topics.unit_token_lists(tokenized, 2) == topics.unit_token_lists(units, 2)
+    one = TopicModel(n_topics=6, stability_runs=1).fit(units)
+    two = TopicModel(n_topics=6, stability_runs=1).fit(tokenized)
+    assert one.topics_.to_csv(index=False) == two.topics_.to_csv(index=False)
+
+
 # -- quality --------------------------------------------------------------------
 
 def test_metrics_on_known_cases():
