@@ -4,7 +4,6 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import replace
-from functools import lru_cache
 
 from policylens.outline import iter_line_markers, match_marker
 from policylens.targets.numbers import (
@@ -41,16 +40,23 @@ def _clause_start(t: str, pos: int) -> int:
     return lo
 
 
-@lru_cache(maxsize=16)
-def _words_re(words: tuple[str, ...]) -> re.Pattern[str]:
-    """One literal alternation of ``words`` (linear): whether any of them occurs."""
-    return re.compile("|".join(re.escape(w) for w in words) or "(?!)")
+_WORDS_RE: dict[int, tuple[tuple, re.Pattern[str]]] = {}
+
+
+def _words_re(entries: tuple[tuple, ...]) -> re.Pattern[str]:
+    """One literal alternation (linear) of the words of ``entries`` (``rules.left``/``rules.right``:
+    the word first in each entry): whether any of them occurs. Compiled once per rule table."""
+    hit = _WORDS_RE.get(id(entries))
+    if hit is None or hit[0] is not entries:
+        hit = (entries, re.compile("|".join(re.escape(entry[0]) for entry in entries) or "(?!)"))
+        _WORDS_RE[id(entries)] = hit
+    return hit[1]
 
 
 def _right_comparator(t: str, c: _Cand, rules: Rules) -> None:
     pos = c.nend
     c.rend = pos
-    if _words_re(tuple(w for w, _c, _u in rules.right)).match(t, pos) is None:
+    if _words_re(rules.right).match(t, pos) is None:
         return                                      # no comparator word starts here (most numbers)
     for word, cmp, units in rules.right:
         if t.startswith(word, pos) and (units is None or c.unit in units):
@@ -60,12 +66,15 @@ def _right_comparator(t: str, c: _Cand, rules: Rules) -> None:
 
 def _left_comparator(t: str, lo: int, hi: int, rules: Rules) -> tuple[str | None, int]:
     """Closest comparator word in ``t[lo:hi]``: (comparator, start of word)."""
-    if _words_re(tuple(w for w, _c, _a in rules.left)).search(t, lo, hi) is None:
+    if _words_re(rules.left).search(t, lo, hi) is None:
         return None, -1                             # no comparator word in the window
     seg = t[lo:hi]
+    present = set(seg)
     best: tuple[int, int, str] | None = None     # (end, length, comparator)
     best_start = -1
     for word, cmp, adjacent in rules.left:
+        if word and word[0] not in present:
+            continue                                # cannot occur: skip the scan
         k = seg.rfind(word)
         if k < 0:
             continue
