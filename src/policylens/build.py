@@ -63,17 +63,6 @@ TOPIC_TABLES = ("topics.csv", "topic_selection.csv", "topic_summary.csv", "task_
 PROVENANCE = "provenance.json"
 
 
-def offset_runs(doc_id: str, offsets) -> list[tuple[str, int, int, int]]:
-    """Compress a cleaned→raw offset map into runs ``(doc_id, clean_start, raw_start, length)``."""
-    offsets = np.asarray(offsets, dtype=np.int64)
-    if not len(offsets):
-        return []
-    breaks = np.flatnonzero(np.diff(offsets) != 1) + 1
-    starts = np.concatenate(([0], breaks))
-    lengths = np.diff(np.concatenate((starts, [len(offsets)])))
-    return [(doc_id, int(s), int(offsets[s]), int(k)) for s, k in zip(starts, lengths)]
-
-
 # --------------------------------------------------------------------------
 # schedulers: the per-document jobs run here, in order of completion
 
@@ -195,7 +184,7 @@ def corpus_tables(results: list[DocResult]) -> dict[str, pd.DataFrame]:
         "documents.csv": documents,
         "cleaning_report.csv": pd.DataFrame([c for r in ok for c in r.cleaning], columns=list(CLEANING_COLUMNS)),
         "findings.csv": findings.sort_values(["doc_id", "code"], kind="stable"),
-        "offset_map.csv": pd.DataFrame([o for r in ok for o in r.offsets], columns=list(OFFSET_COLUMNS)),
+        "offset_map.csv": _concat([r.offsets for r in ok], list(OFFSET_COLUMNS)),
         "units.csv": _concat([r.units for r in ok], ["doc_id", *UNIT_COLUMNS]),
         "tasks.csv": _concat([r.tasks for r in ok], list(TASK_COLUMNS)),
         "targets.csv": targets,

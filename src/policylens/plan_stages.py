@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from policylens.corpus import CorpusError
@@ -164,7 +165,7 @@ class DocResult:
     document: dict | None = None
     cleaning: list[tuple] = field(default_factory=list)
     findings: list[tuple] = field(default_factory=list)
-    offsets: list[tuple] = field(default_factory=list)
+    offsets: pd.DataFrame | None = None   # runs of the offset map (compact: numpy columns)
     units: pd.DataFrame | None = None
     tasks: pd.DataFrame | None = None
     targets: pd.DataFrame | None = None
@@ -185,7 +186,9 @@ def assemble(job: DocJob, results: dict[str, Any]) -> tuple[DocResult, str]:
     out.document = cleaned["document"]
     out.findings = cleaned["findings"]
     out.cleaning = [(job.doc_id, h.rule_id, h.kind, h.count, h.removed_chars, h.example, h.reason) for h in plan.hits]
-    out.offsets = [(job.doc_id, *run) for run in plan.offset_runs()]
+    runs = np.array(plan.offset_runs(), dtype=np.int64).reshape(-1, 3)
+    out.offsets = pd.DataFrame({"doc_id": [job.doc_id] * len(runs), "clean_start": runs[:, 0],
+                                "raw_start": runs[:, 1], "length": runs[:, 2]})
     units, notes = results["units"]
     out.warnings += [f"{job.where}: {note}" for note in notes]  # built, but worth a look (e.g. no numbering)
     if units.empty:
