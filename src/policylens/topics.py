@@ -43,7 +43,6 @@ from __future__ import annotations
 import csv
 import os
 import warnings
-from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -569,20 +568,23 @@ def keyness(units: pd.DataFrame, by: str = "doc_id", prior_scale: float = 1.0,
     groups = units[by].astype(str).to_numpy()
     group_names = sorted(set(groups))
     group_index = {g: i for i, g in enumerate(group_names)}
-    counts: dict[tuple[int, str], int] = Counter()
+    from array import array
+
+    term_ids: dict[str, int] = {}
+    rows_i, cols_i = array("i"), array("i")   # one (group, term) pair per token: compact, summed by scipy
     for group, toks in zip(groups, tokens):
-        gi = group_index[group]
-        for tok in toks:
-            counts[gi, tok] += 1
-    vocab = sorted({term for _, term in counts})
-    term_index = {t: i for i, t in enumerate(vocab)}
-    if not counts:
+        ids = [term_ids.setdefault(tok, len(term_ids)) for tok in toks]
+        cols_i.extend(ids)
+        rows_i.extend([group_index[group]] * len(ids))
+    if not cols_i:
         return pd.DataFrame(columns=list(KEYNESS_COLUMNS))
-    keys = list(counts)
-    rows_i = np.array([g for g, _ in keys])
-    cols_i = np.array([term_index[t] for _, t in keys])
-    matrix = sparse.csr_matrix((np.array([counts[key] for key in keys], dtype=float), (rows_i, cols_i)),
+    vocab = sorted(term_ids)
+    sorted_id = np.empty(len(vocab), dtype=np.int64)
+    sorted_id[[term_ids[t] for t in vocab]] = np.arange(len(vocab))
+    matrix = sparse.csr_matrix((np.ones(len(cols_i)), (np.frombuffer(rows_i, dtype=np.int32),
+                                                       sorted_id[np.frombuffer(cols_i, dtype=np.int32)])),
                                shape=(len(group_names), len(vocab)))
+    matrix.sum_duplicates()
     y_all = np.asarray(matrix.sum(axis=0)).ravel()
     n_all = y_all.sum()
     alpha = prior_scale * y_all
