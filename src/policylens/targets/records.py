@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import bisect
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -64,14 +65,15 @@ QUANTITY_COLUMNS: dict[str, str] = {
 }
 
 
+_SENTENCE_STOPS = "。!?！？\n"
+
+
 def _sentence_year(t: str, pos: int, years: list[tuple[int, int, int]], quoted: bytearray) -> int | None:
     """Last year mentioned in the sentence before ``pos`` (outside titles/brackets)."""
-    lo = pos - _SENTENCE_WINDOW
-    for j in range(pos - 1, max(-1, lo - 1), -1):
-        if t[j] in "。!?！？\n":
-            lo = j + 1
-            break
-    lo = max(lo, 0)
+    lo = max(pos - _SENTENCE_WINDOW, 0)
+    stop = max(t.rfind(ch, lo, pos) for ch in _SENTENCE_STOPS)  # the sentence's start within the window
+    if stop >= 0:
+        lo = stop + 1
     k = bisect.bisect_left(years, (lo, -1, -1))
     found = None
     while k < len(years) and years[k][0] < pos:
@@ -91,6 +93,17 @@ _FLOAT_COLUMNS = frozenset({"value", "value_low", "value_high"})
 
 def _typed(rows: list[dict[str, Any]], unit_paths: list[str] | None) -> pd.DataFrame:
     """The rows as a typed frame (column by column: a frame per plan is built in every build, so no ``astype``)."""
+    if not rows:  # most short texts state no quantity: a copy of the one empty frame
+        return _empty_typed(unit_paths is not None).copy()
+    return _build_typed(rows, unit_paths)
+
+
+@lru_cache(maxsize=2)
+def _empty_typed(with_paths: bool) -> pd.DataFrame:
+    return _build_typed([], [] if with_paths else None)
+
+
+def _build_typed(rows: list[dict[str, Any]], unit_paths: list[str] | None) -> pd.DataFrame:
     data: dict[str, Any] = {} if unit_paths is None else {"unit_path": unit_paths}
     for name in QUANTITY_COLUMNS:
         values = [r[name] for r in rows]
