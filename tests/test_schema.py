@@ -90,6 +90,8 @@ def test_validate_accepts_a_good_frame():
     (lambda f: f.assign(seq=[4, 4.5]), "tasks.csv:3: column seq: 4.5 is not an integer"),
     (lambda f: f.assign(seq=[4, None]), "tasks.csv:3: column seq: empty"),
     (lambda f: f.assign(confidence=["high", 0.5]), "tasks.csv:2: column confidence: 'high' is not a number"),
+    (lambda f: f.assign(confidence=[1.0, True]), "tasks.csv:3: column confidence: True is a boolean"),  # 1.0 == True
+    (lambda f: f.assign(domain=["教师", "教师"]), "tasks.csv:2: column domain: '教师' is not an allowed value"),
     (lambda f: f.assign(seq=[4, 4]), "tasks.csv:3: key (doc_id='baotou-2018', seq=4) repeats an earlier row"),
     (lambda f: f.assign(extra=1), "tasks.csv:1: columns do not match the registry: not registered ['extra']"),
     (lambda f: f.drop(columns="level"), "tasks.csv:1: columns do not match the registry: missing ['level']"),

@@ -223,6 +223,17 @@ def test_a_sample_bounds_the_fits_and_every_unit_still_gets_a_topic(units):
     assert whole.topics_.to_csv(index=False) != sampled.topics_.to_csv(index=False)
 
 
+def test_max_terms_bounds_the_vocabulary_and_leaves_a_smaller_one_alone(units):
+    """The vocabulary cap bounds each fit's cost on a large sample; the founding vocabulary is below it."""
+    capped = TopicModel(n_topics=6, stability_runs=1, max_terms=150).fit(units)
+    assert len(capped.vectorizer_.vocabulary_) == 150
+    free = TopicModel(n_topics=6, stability_runs=1, max_terms=None).fit(units)
+    default = TopicModel(n_topics=6, stability_runs=1).fit(units)
+    assert len(free.vectorizer_.vocabulary_) < TopicModel().max_terms
+    assert default.topics_.to_csv(index=False) == free.topics_.to_csv(index=False)
+    assert capped.topics_.to_csv(index=False) != free.topics_.to_csv(index=False)
+
+
 def test_pre_tokenized_units_give_the_model_of_the_texts(units):
     """The build's task tokens (space-joined heading and body tokens) fit the same model as the texts."""
     from policylens.tokens import TOKEN_COLUMNS, unit_token_parts

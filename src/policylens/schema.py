@@ -220,6 +220,22 @@ def _bad_cell(f: Field, value: object) -> str | None:
     return None
 
 
+def _first_bad_cell(f: Field, values: list) -> tuple[int, str] | None:
+    """(row, reason) of the first cell of ``values`` that does not fit ``f``; each distinct cell is
+    checked once (a column of 100k rows holds a few hundred distinct values)."""
+    try:
+        first: dict = {}
+        for i, key in enumerate(zip(map(type, values), values)):  # by type too: 1, 1.0 and True differ here
+            first.setdefault(key, i)
+    except TypeError:  # an unhashable cell: every row on its own
+        first = {(type(v), i): i for i, v in enumerate(values)}
+    for i in first.values():
+        why = _bad_cell(f, values[i])
+        if why:
+            return i, why
+    return None
+
+
 def validate(frame: pd.DataFrame, name: str | Path, where: str | None = None) -> list[str]:
     """Every way ``frame`` breaks the registered table ``name``, as ``where:line: reason`` lines.
 
@@ -243,11 +259,9 @@ def validate(frame: pd.DataFrame, name: str | Path, where: str | None = None) ->
         return [f"{where}:1: columns do not match the registry: " + "; ".join(detail)]
     problems: list[str] = []
     for f in spec.fields:
-        for i, value in enumerate(frame[f.name].tolist()):
-            why = _bad_cell(f, value)
-            if why:
-                problems.append(f"{where}:{i + 2}: column {f.name}: {why}")
-                break  # one problem per column is enough to fix it
+        bad = _first_bad_cell(f, frame[f.name].tolist())
+        if bad:  # one problem per column is enough to fix it
+            problems.append(f"{where}:{bad[0] + 2}: column {f.name}: {bad[1]}")
     if spec.key and len(frame):
         dup = frame.duplicated(list(spec.key), keep="first").to_numpy().nonzero()[0]
         if len(dup):

@@ -200,6 +200,11 @@ class TopicModel(BaseEstimator):
         How many times a unit's heading tokens count (headings name the task).
     min_df, max_df : int, float
         Vocabulary pruning of the TF-IDF vectorizer (``max_df`` drops corpus-wide boilerplate).
+    max_terms : int or None
+        Bound on the vocabulary: the ``max_terms`` most frequent terms after pruning (None: all). Each
+        coordinate-descent sweep costs (units + terms) × topics², so on a large sample the vocabulary,
+        not the units, sets the cost; 1000 is above the founding corpus's vocabulary (about 780 terms),
+        whose topics are the same with or without it.
     stability_runs, subsample : int, float
         Refits of the ensemble on random subsamples for the stability figures (0: none).
     sample_size : int or None
@@ -221,8 +226,8 @@ class TopicModel(BaseEstimator):
 
     def __init__(self, n_topics: int | None = None, random_state: int = config.SEED, n_top_terms: int = 10,
                  units_per_topic: int = 7, min_topics: int = 4, max_topics: int = 16, n_folds: int = 20,
-                 heading_weight: int = 2, min_df: int = 2, max_df: float = 0.5, stability_runs: int = 10,
-                 subsample: float = 0.9, sample_size: int | None = 1000, n_label_terms: int = 3,
+                 heading_weight: int = 2, min_df: int = 2, max_df: float = 0.5, max_terms: int | None = 1000,
+                 stability_runs: int = 10, subsample: float = 0.9, sample_size: int | None = 1000, n_label_terms: int = 3,
                  max_iter: int = 400, tol: float = 1e-3, kinds: tuple[str, ...] = FIT_KINDS,
                  n_jobs: int | None = None):
         self.n_topics = n_topics
@@ -235,6 +240,7 @@ class TopicModel(BaseEstimator):
         self.heading_weight = heading_weight
         self.min_df = min_df
         self.max_df = max_df
+        self.max_terms = max_terms
         self.stability_runs = stability_runs
         self.subsample = subsample
         self.sample_size = sample_size
@@ -258,7 +264,7 @@ class TopicModel(BaseEstimator):
 
     def _vectorize(self, docs: list[list[str]]):
         vectorizer = TfidfVectorizer(analyzer=_identity, lowercase=False, min_df=self.min_df,
-                                     max_df=self.max_df, sublinear_tf=True)
+                                     max_df=self.max_df, max_features=self.max_terms, sublinear_tf=True)
         try:
             X = vectorizer.fit_transform(docs)
         except ValueError as err:  # empty vocabulary after pruning
