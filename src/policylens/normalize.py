@@ -66,6 +66,42 @@ def _t2s_char(ch: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def _convertible() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """What OpenCC ``t2s`` can rewrite: any character it changes on its own, or one of the few phrases
+    (反覆, 沈默…) made only of characters it keeps. A text with neither comes back from OpenCC unchanged,
+    so it is not converted (the dictionaries' keys are read from OpenCC's own files; 0.1 s once)."""
+    import json
+    from importlib.resources import files
+
+    package = files("opencc")
+
+    def dictionary_files(node: object) -> list[str]:
+        if isinstance(node, dict):
+            return ([node["file"]] if "file" in node else []) + [f for v in node.values() for f in dictionary_files(v)]
+        return [f for v in node for f in dictionary_files(v)] if isinstance(node, list) else []
+
+    config = json.loads(package.joinpath("config", "t2s.json").read_text(encoding="utf-8"))
+    keys: set[str] = set()
+    for name in sorted(set(dictionary_files(config["conversion_chain"]))):
+        keys.update(line.split("\t", 1)[0] for line in
+                    package.joinpath("dictionary", name).read_text(encoding="utf-8").splitlines())
+    chars = sorted({ch for key in keys for ch in key} - {"", "\n"})
+    converted = _t2s().convert("\n".join(chars)).split("\n")
+    if len(converted) != len(chars):  # pragma: no cover - a dictionary that joins across lines
+        converted = [_t2s().convert(ch) for ch in chars]
+    changed = {ch for ch, out in zip(chars, converted) if out != ch}
+    phrases = sorted((k for k in keys if len(k) > 1 and not changed.intersection(k) and _t2s().convert(k) != k),
+                     key=lambda k: (-len(k), k))
+    # each such phrase holds a character that is an entry of its own (瞭, 覆, 沈): a cheap first test
+    triggers = {ch for k in phrases for ch in (set(k) & keys or set(k))}
+    # characters beyond the BMP make a class slow (a list, not a bitmap): any of them takes the slow path
+    bmp = sorted(ch for ch in changed if ord(ch) <= 0xFFFF)
+    return (re.compile("[" + "".join(re.escape(ch) for ch in bmp) + "\U00010000-\U0010FFFF]"),
+            re.compile("[" + "".join(re.escape(ch) for ch in sorted(triggers)) + "]"),
+            re.compile("|".join(map(re.escape, phrases))))
+
+
+@lru_cache(maxsize=1)
 def _changing() -> re.Pattern[str]:
     """One character class of the CJK characters ``t2s`` rewrites (about 3,500 of 20,992), so a short
     text's Traditional characters are counted in one regex scan (0.1 s once, by one OpenCC call)."""
@@ -128,6 +164,9 @@ def is_traditional(text: str, threshold: float = 0.04, min_changed: int = 2) -> 
 
 def to_simplified(text: str) -> str:
     """Convert Traditional to Simplified keeping the length (phrase-level when it can)."""
+    changed, trigger, phrase = _convertible()
+    if not changed.search(text) and not (trigger.search(text) and phrase.search(text)):
+        return text  # nothing OpenCC would rewrite
     converted = _t2s().convert(text)
     if len(converted) == len(text):
         return converted
