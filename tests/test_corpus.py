@@ -251,3 +251,20 @@ def test_bad_rule_file_is_a_clear_error(tmp_path):
     path.write_text("version: 1\nrules:\n  - id: x\n    kind: sparkle\n    pattern: 'a'\n    reason: r\n", encoding="utf-8")
     with pytest.raises(RuleFileError, match=r"rules\.yaml:4: rules\.0\.kind: Input should be 'drop_line'"):
         load_rules(path)
+
+
+def test_gated_drop_line_rules_clean_exactly_as_the_bare_rules():
+    """The gate (the rule's own pattern, searched first) only skips rules that cannot match."""
+    import dataclasses
+
+    from policylens.corpus import default_rules
+
+    rules = default_rules()
+    ungated = tuple(dataclasses.replace(r, gate=None) for r in rules)
+    assert any(r.gate is not None for r in rules)
+    chrome = "设为首页 | 加入收藏 | 联系我们\n主办单位：某市教育局\n一、总体要求\n全面加强党的领导。\n"
+    texts = [chrome, "一、总体要求\n全面加强党的领导。\n", *(p.read_text(encoding="utf-8")
+                                                       for p in sorted(config.DATA_RAW.glob("*.txt")))]
+    for text in texts:
+        assert clean(text, rules) == clean(text, ungated)
+    assert "设为首页" not in clean(chrome, rules).text and "主办单位" not in clean(chrome, rules).text

@@ -145,6 +145,7 @@ class Rule:
     pattern: re.Pattern[str]
     reason: str
     replacement: str = ""
+    gate: re.Pattern[str] | None = None   # a cheaper search that must hit for ``pattern`` to match anywhere
 
 
 RULE_KINDS = ("drop_line", "delete", "replace")
@@ -187,15 +188,19 @@ def load_rules(path: Path | None = None) -> tuple[Rule, ...]:
     for entry in spec.rules:
         try:
             if entry.kind == "drop_line":  # the line holding a match: wrapped once here, linear per line
-                compile_linear(entry.pattern, f"rule {entry.id}", re.MULTILINE)
-                # a pattern anchored at the line start needs no lazy scan along the line
-                prefix = r"^(?:" + entry.pattern[1:] if entry.pattern.startswith("^") else r"^[^\n]*?(?:" + entry.pattern
+                bare = compile_linear(entry.pattern, f"rule {entry.id}", re.MULTILINE)
+                # a pattern anchored at the line start needs no lazy scan along the line; one that is not
+                # tries every position of every line, so the bare pattern (which the engine scans for by its
+                # first characters) is searched first: most pages have none of the chrome it names
+                anchored = entry.pattern.startswith("^")
+                prefix = r"^(?:" + entry.pattern[1:] if anchored else r"^[^\n]*?(?:" + entry.pattern
                 pattern = re.compile(prefix + r")[^\n]*(?:\n|\Z)", re.MULTILINE)
+                gate = None if anchored else bare
             else:
-                pattern = compile_linear(entry.pattern, f"rule {entry.id}")
+                pattern, gate = compile_linear(entry.pattern, f"rule {entry.id}"), None
         except ValueError as exc:
             raise RuleFileError(path, str(exc)) from exc
-        rules.append(Rule(entry.id, entry.kind, pattern, entry.reason, entry.replacement or ""))
+        rules.append(Rule(entry.id, entry.kind, pattern, entry.reason, entry.replacement or "", gate))
     return tuple(rules)
 
 
@@ -302,6 +307,8 @@ def clean(raw: str, rules: Iterable[Rule] | None = None) -> CleanResult:
         hits.append(RuleHit("traditional-to-simplified", "normalize", n, 0, "",
                             "page served in Traditional characters; converted with OpenCC t2s"))
     for rule in rules:
+        if rule.gate is not None and not rule.gate.search(tracked.text):
+            continue
         if rule.kind == "drop_line":
             _record(hits, rule.id, rule.kind, tracked.sub(rule.pattern), rule.reason)
         elif rule.kind == "delete":
