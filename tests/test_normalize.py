@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
@@ -11,12 +12,18 @@ from policylens import normalize as nz
 def _opencc(text: str) -> str:
     """``to_simplified`` without its fast path: OpenCC on the whole text, char by char when lengths differ."""
     converted = nz._t2s().convert(text)
-    return converted if len(converted) == len(text) else "".join(nz._t2s_char(ch) for ch in text)
+    return converted if len(converted) == len(text) else "".join(map(_alone, text))
+
+
+def _alone(ch: str) -> str:
+    """``ch`` converted by OpenCC on its own (the reference for the table of ``_t2s_char``)."""
+    out = nz._t2s().convert(ch)
+    return out if len(out) == 1 else ch
 
 
 def _counts(text: str) -> tuple[int, int]:
-    cjk = nz._CJK.findall(text)
-    return len(cjk), sum(map(str.__ne__, map(nz._t2s_char, cjk), cjk))
+    cjk = re.findall(r"[\u4e00-\u9fff]", text)
+    return len(cjk), sum(map(str.__ne__, map(_alone, cjk), cjk))
 
 
 @pytest.mark.parametrize("text", [
@@ -48,3 +55,10 @@ def test_simplified_unit_text_is_not_detected_as_traditional():
     result = nz.normalize(text)
     assert result.text == "(三)推进义务教育优质均衡发展。新建、改扩建中小学校12所，新增学位8000个。"  # （）folded
     assert not result.converted_traditional
+
+
+def test_the_table_of_single_characters_is_opencc_on_each_character():
+    """``_t2s_char`` reads one table built by one OpenCC call: it must agree with OpenCC character by character."""
+    block = [chr(code) for code in range(nz._CJK_FIRST, nz._CJK_LAST + 1)]
+    extra = sorted({ch for key in nz._t2s_keys() for ch in key} - set(block))
+    assert [nz._t2s_char(ch) for ch in block + extra] == [_alone(ch) for ch in block + extra]

@@ -45,7 +45,6 @@ def _build_table() -> dict[int, str]:
 
 
 WIDTH_TABLE = _build_table()
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _NON_CJK_RUN = re.compile(r"[^\u4e00-\u9fff]+")   # counting runs, not characters: no string per character
 _FOLDED = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(WIDTH_TABLE)) + "]")
 _CJK_FIRST, _CJK_LAST = 0x4E00, 0x9FFF
@@ -59,17 +58,9 @@ def _t2s():
     return OpenCC("t2s")
 
 
-@lru_cache(maxsize=65536)
-def _t2s_char(ch: str) -> str:
-    out = _t2s().convert(ch)
-    return out if len(out) == 1 else ch
-
-
 @lru_cache(maxsize=1)
-def _convertible() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    """What OpenCC ``t2s`` can rewrite: any character it changes on its own, or one of the few phrases
-    (反覆, 沈默…) made only of characters it keeps. A text with neither comes back from OpenCC unchanged,
-    so it is not converted (the dictionaries' keys are read from OpenCC's own files; 0.1 s once)."""
+def _t2s_keys() -> frozenset[str]:
+    """Every entry (phrase or character) of the ``t2s`` dictionaries, read from OpenCC's own files."""
     import json
     from importlib.resources import files
 
@@ -85,11 +76,35 @@ def _convertible() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     for name in sorted(set(dictionary_files(config["conversion_chain"]))):
         keys.update(line.split("\t", 1)[0] for line in
                     package.joinpath("dictionary", name).read_text(encoding="utf-8").splitlines())
-    chars = sorted({ch for key in keys for ch in key} - {"", "\n"})
+    return frozenset(keys - {""})
+
+
+@lru_cache(maxsize=1)
+def _t2s_alone() -> dict[str, str]:
+    """What ``t2s`` makes of each character on its own, for the CJK block and every character of a
+    dictionary entry (any other character it leaves as is): one OpenCC call, a character per line
+    (OpenCC never matches across a line end); 0.1 s once."""
+    block = {chr(code) for code in range(_CJK_FIRST, _CJK_LAST + 1)}
+    chars = sorted((block | {ch for key in _t2s_keys() for ch in key}) - {"\n"})
     converted = _t2s().convert("\n".join(chars)).split("\n")
     if len(converted) != len(chars):  # pragma: no cover - a dictionary that joins across lines
         converted = [_t2s().convert(ch) for ch in chars]
-    changed = {ch for ch, out in zip(chars, converted) if out != ch}
+    return dict(zip(chars, converted))
+
+
+def _t2s_char(ch: str) -> str:
+    """``ch`` in Simplified when ``t2s`` turns it into one character, else ``ch``."""
+    out = _t2s_alone().get(ch, ch)
+    return out if len(out) == 1 else ch
+
+
+@lru_cache(maxsize=1)
+def _convertible() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """What OpenCC ``t2s`` can rewrite: any character it changes on its own, or one of the few phrases
+    (反覆, 沈默…) made only of characters it keeps. A text with neither comes back from OpenCC unchanged,
+    so it is not converted."""
+    keys, alone = _t2s_keys(), _t2s_alone()
+    changed = {ch for key in keys for ch in key if alone.get(ch, ch) != ch}
     phrases = sorted((k for k in keys if len(k) > 1 and not changed.intersection(k) and _t2s().convert(k) != k),
                      key=lambda k: (-len(k), k))
     # each such phrase holds a character that is an entry of its own (瞭, 覆, 沈): a cheap first test
@@ -104,12 +119,9 @@ def _convertible() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
 @lru_cache(maxsize=1)
 def _changing() -> re.Pattern[str]:
     """One character class of the CJK characters ``t2s`` rewrites (about 3,500 of 20,992), so a short
-    text's Traditional characters are counted in one regex scan (0.1 s once, by one OpenCC call)."""
-    chars = [chr(code) for code in range(_CJK_FIRST, _CJK_LAST + 1)]
-    converted = _t2s().convert("\n".join(chars)).split("\n")
-    if len(converted) != len(chars):  # pragma: no cover - a dictionary that joins across lines
-        converted = [_t2s_char(ch) for ch in chars]
-    return re.compile("[" + "".join(ch for ch, out in zip(chars, converted) if len(out) == 1 and out != ch) + "]")
+    text's Traditional characters are counted in one regex scan."""
+    return re.compile("[" + "".join(chr(code) for code in range(_CJK_FIRST, _CJK_LAST + 1)
+                                    if _t2s_char(chr(code)) != chr(code)) + "]")
 
 
 def _cjk_counts(text: str) -> tuple[int, int]:
