@@ -222,7 +222,7 @@ def _bad_cell(f: Field, value: object) -> str | None:
 
 def _first_bad_cell(f: Field, values: list) -> tuple[int, str] | None:
     """(row, reason) of the first cell of ``values`` that does not fit ``f``; each distinct cell is
-    checked once (a column of 100k rows holds a few hundred distinct values)."""
+    checked once (codes, kinds, years and flags repeat a few values over 100k rows; text columns gain nothing)."""
     try:
         first: dict = {}
         for i, key in enumerate(zip(map(type, values), values)):  # by type too: 1, 1.0 and True differ here
