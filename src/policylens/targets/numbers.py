@@ -103,10 +103,13 @@ def _build_mask(t: str, rules: Rules) -> tuple[bytearray, bytearray]:
     """Characters excluded by rules (mask) and characters inside quotes/titles (quoted)."""
     n = len(t)
     mask = bytearray(n)
-    for pattern, _reason in rules.exclusions:
-        for m in pattern.finditer(t):
-            if m.end() > m.start():
-                mask[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+    for scanner, literals in rules.exclusion_scans:  # the exclusions' spans (see policylens.regexscan)
+        if literals is not None and not any(lit in t for lit in literals):
+            continue
+        for m in scanner.finditer(t):
+            start, end = m.span()
+            if end > start:
+                mask[start:end] = b"\x01" * (end - start)
     for marker in _outline_markers(t):  # section numbers (一、 1. (一) (3)) are not quantities
         mask[marker.start:marker.end] = b"\x01" * (marker.end - marker.start)
     quoted = bytearray(n)

@@ -11,6 +11,7 @@ import pandas as pd
 from pydantic import Field, RootModel
 
 from policylens import config
+from policylens.regexscan import required_literals, span_scanner
 from policylens.rulefile import RuleFileError, RuleModel, compile_linear, load_yaml, read_yaml
 
 RULES_PATH = config.PACKAGE_DATA / "target_rules.yaml"
@@ -74,6 +75,14 @@ class Rules:
     population_units: frozenset[str] = frozenset()
     progress_before_re: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!)"))
     progress_after_re: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!)"))   # 成 → 10 (a tenth is ten per cent)
+    #: the exclusions as scanned: (pattern with the same spans that opens with its first characters,
+    #: strings one of which each match contains or None); derived from ``exclusions``
+    exclusion_scans: tuple[tuple[re.Pattern[str], tuple[str, ...] | None], ...] = field(repr=False, default=())
+
+    def __post_init__(self) -> None:
+        if len(self.exclusion_scans) != len(self.exclusions):
+            object.__setattr__(self, "exclusion_scans", tuple(
+                (span_scanner(pattern), required_literals(pattern)) for pattern, _reason in self.exclusions))
 
 
 # --------------------------------------------------------------------------- rule-file models

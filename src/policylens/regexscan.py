@@ -1,0 +1,240 @@
+"""Faster scans of rule-file patterns with the same match spans.
+
+A pattern that opens with a lookbehind (``(?<![\\d一二三])…``) or a choice of repeats
+(``(?:\\d{1,2}|[一二三]{1,3})…``) gives the regex engine no first character to skip to, so
+``finditer`` starts a match at every position of the text. :func:`span_scanner` rewrites such
+a pattern so that it opens with the set of characters a match can begin with: the first
+character is consumed by that set, and what followed it is matched from the next position —
+a leading lookbehind is moved one character on (``(?<!X)`` before a character = ``(?<!X.)``
+after it), a repeat ``a{m,n}`` becomes ``a`` then ``a{m-1,n-1}``, the alternatives of a choice
+are guarded by ``(?<=[their first characters])``, in their order. The alternatives are tried
+in the same order at the same positions, so ``finditer`` gives the same spans (groups are
+not kept). :func:`required_literals` gives strings of which every match contains one, so a
+text that contains none of them can skip the pattern.
+
+Both work on the parsed pattern (:mod:`re._parser`); a shape they do not handle leaves the
+pattern as it is (:func:`span_scanner`) or gives no literals (:func:`required_literals`).
+"""
+from __future__ import annotations
+
+import re
+
+try:  # Python 3.11+
+    from re import _constants as C  # type: ignore[attr-defined]
+    from re import _parser as P  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - Python < 3.11
+    import sre_constants as C  # type: ignore[no-redef]
+    import sre_parse as P  # type: ignore[no-redef]
+
+__all__ = ["span_scanner", "required_literals"]
+
+_CATEGORY = {C.CATEGORY_DIGIT: r"\d", C.CATEGORY_NOT_DIGIT: r"\D", C.CATEGORY_SPACE: r"\s",
+             C.CATEGORY_NOT_SPACE: r"\S", C.CATEGORY_WORD: r"\w", C.CATEGORY_NOT_WORD: r"\W"}
+_AT = {C.AT_BEGINNING: "^", C.AT_END: "$", C.AT_BOUNDARY: r"\b", C.AT_NON_BOUNDARY: r"\B",
+       C.AT_BEGINNING_STRING: r"\A", C.AT_END_STRING: r"\Z"}
+_REPEATS = {C.MAX_REPEAT: "", C.MIN_REPEAT: "?"}
+_ANY_CHAR = r"[\s\S]"
+_MAX_LITERALS = 8   # more strings cost more to look for than a scan saves
+
+
+class _Unsupported(Exception):
+    """A shape the rewrite does not handle."""
+
+
+# --------------------------------------------------------------------------- unparse
+def _char(code: int) -> str:
+    ch = chr(code)
+    if ch.isalnum() or ord(ch) > 0x7F and ch.isprintable():
+        return ch
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def _set_items(items: list) -> str:
+    out = []
+    for op, av in items:
+        if op is C.NEGATE:
+            out.append("^")
+        elif op is C.LITERAL:
+            out.append(_char(av))
+        elif op is C.RANGE:
+            out.append(_char(av[0]) + "-" + _char(av[1]))
+        elif op is C.CATEGORY and av in _CATEGORY:
+            out.append(_CATEGORY[av])
+        else:
+            raise _Unsupported(op)
+    return "".join(out)
+
+
+def _atom(sub: list) -> str:
+    """A repeated item as an atom."""
+    text = _seq(sub)
+    if len(sub) == 1 and sub[0][0] in (C.LITERAL, C.IN, C.NOT_LITERAL, C.ANY):
+        return text
+    return "(?:" + text + ")"
+
+
+def _quantifier(lo: int, hi: int) -> str:
+    if hi == C.MAXREPEAT:
+        return "*" if lo == 0 else "+" if lo == 1 else f"{{{lo},}}"
+    if lo == hi:
+        return f"{{{lo}}}"
+    return "?" if (lo, hi) == (0, 1) else f"{{{lo},{hi}}}"
+
+
+def _item(op, av) -> str:
+    if op is C.LITERAL:
+        return _char(av)
+    if op is C.NOT_LITERAL:
+        return "[^" + _char(av) + "]"
+    if op is C.ANY:
+        return "."
+    if op is C.IN:
+        return "[" + _set_items(av) + "]"
+    if op in _REPEATS:
+        lo, hi, sub = av
+        return _atom(list(sub)) + _quantifier(lo, hi) + _REPEATS[op]
+    if op is C.SUBPATTERN:
+        _group, add_flags, del_flags, sub = av
+        if add_flags or del_flags:
+            raise _Unsupported("inline flags")
+        return "(?:" + _seq(list(sub)) + ")"
+    if op is C.BRANCH:
+        return "(?:" + "|".join(_seq(list(alt)) for alt in av[1]) + ")"
+    if op in (C.ASSERT, C.ASSERT_NOT):
+        direction, sub = av
+        head = ("(?=" if op is C.ASSERT else "(?!") if direction == 1 else ("(?<=" if op is C.ASSERT else "(?<!")
+        return head + _seq(list(sub)) + ")"
+    if op is C.AT and av in _AT:
+        return _AT[av]
+    if op is C.ATOMIC_GROUP:
+        return "(?>" + _seq(list(av)) + ")"
+    raise _Unsupported(op)
+
+
+def _seq(items: list) -> str:
+    return "".join(_item(op, av) for op, av in items)
+
+
+# --------------------------------------------------------------------------- first character
+def _first(items: list) -> tuple[list, str]:
+    """(set of first characters, what must match after the first one) of a sequence that never matches empty.
+
+    The sequence matches at p exactly when ``t[p]`` is in the set and the rest matches at p + 1,
+    with the same alternatives in the same order.
+    """
+    guards = []
+    i = 0
+    while i < len(items) and items[i][0] in (C.ASSERT, C.ASSERT_NOT) and items[i][1][0] == -1:
+        op, (_direction, sub) = items[i]
+        head = "(?<=" if op is C.ASSERT else "(?<!"
+        guards.append(head + "(?:" + _seq(list(sub)) + ")" + _ANY_CHAR + ")")  # the same test one character on
+        i += 1
+    if i == len(items):
+        raise _Unsupported("may match empty")
+    op, av = items[i]
+    rest = items[i + 1:]
+    guard = "".join(guards)
+    if op is C.LITERAL:
+        return [(C.LITERAL, av)], guard + _seq(rest)
+    if op is C.IN:
+        return list(av), guard + _seq(rest)
+    if op is C.SUBPATTERN:
+        _group, add_flags, del_flags, sub = av
+        if add_flags or del_flags:
+            raise _Unsupported("inline flags")
+        chars, body = _first(list(sub) + rest)
+        return chars, guard + body
+    if op is C.BRANCH:
+        alts = [_first(list(alt)) for alt in av[1]]
+        chars, body = _choice(alts)
+        return chars, guard + body + _seq(rest)
+    if op in _REPEATS:
+        lo, hi, sub = av
+        sub = list(sub)
+        if P.SubPattern(P.State(), sub).getwidth()[0] == 0:
+            raise _Unsupported("repeat that may match empty")
+        chars, body = _first(sub)
+        fewer = [] if hi == 1 else [(op, (max(lo - 1, 0), hi if hi == C.MAXREPEAT else hi - 1, sub))]
+        take = (chars, body + _seq(fewer + rest))
+        if lo >= 1:
+            return take[0], guard + take[1]
+        skip = _first(rest)
+        chars, body = _choice([take, skip] if op is C.MAX_REPEAT else [skip, take])
+        return chars, guard + body
+    raise _Unsupported(op)
+
+
+def _choice(alts: list[tuple[list, str]]) -> tuple[list, str]:
+    """First characters and rest of ordered alternatives: each guarded by its own first characters."""
+    chars: list = []
+    for alt_chars, _body in alts:
+        if any(op is C.NEGATE for op, _av in alt_chars) and len(alts) > 1:
+            raise _Unsupported("negated set in a choice")
+        chars += [c for c in alt_chars if c not in chars]
+    if len(alts) == 1:
+        return chars, alts[0][1]
+    parts = [("(?<=[" + _set_items(c) + "])" if c != chars else "") + body for c, body in alts]
+    return chars, "(?:" + "|".join(parts) + ")"
+
+
+def span_scanner(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """A pattern with the same ``finditer`` spans that opens with its set of first characters.
+
+    ``pattern`` itself when it already opens with a character or a set, or when its shape is not
+    handled (inline flags, back references, a possible empty match, a leading lookahead).
+    """
+    if pattern.flags & ~re.UNICODE or not isinstance(pattern.pattern, str):
+        return pattern
+    items = list(P.parse(pattern.pattern).data)
+    if not items or items[0][0] in (C.LITERAL, C.IN):
+        return pattern
+    try:
+        chars, body = _first(items)
+        return re.compile("[" + _set_items(chars) + "]" + body)
+    except (_Unsupported, re.error, RecursionError):
+        return pattern
+
+
+# --------------------------------------------------------------------------- required literals
+def _required(items: list) -> frozenset[str] | None:
+    """Strings one of which every match of the sequence contains (the best found), or None."""
+    best: frozenset[str] | None = None
+
+    def better(cand: frozenset[str] | None) -> None:
+        nonlocal best
+        if not cand or "" in cand:
+            return
+        key = (-len(cand), min(map(len, cand)))   # fewest strings to test, then the longest
+        if best is None or key > (-len(best), min(map(len, best))):
+            best = cand
+
+    run = ""
+    for op, av in items:
+        if op is C.LITERAL:
+            run += chr(av)
+            continue
+        better(frozenset([run]) if run else None)
+        run = ""
+        if op is C.IN and len(av) <= 8 and all(o is C.LITERAL for o, _a in av):
+            better(frozenset(chr(a) for _o, a in av))
+        elif op in _REPEATS and av[0] >= 1:
+            better(_required(list(av[2])))
+        elif op is C.SUBPATTERN:
+            better(_required(list(av[3])))
+        elif op is C.BRANCH:
+            alts = [_required(list(alt)) for alt in av[1]]
+            if all(alts):
+                better(frozenset().union(*alts))  # type: ignore[arg-type]
+    better(frozenset([run]) if run else None)
+    return best
+
+
+def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Strings of which every match of ``pattern`` contains at least one (sorted), or None when none are known."""
+    if pattern.flags & ~re.UNICODE or not isinstance(pattern.pattern, str):
+        return None
+    try:
+        found = _required(list(P.parse(pattern.pattern).data))
+    except RecursionError:
+        return None
+    return tuple(sorted(found)) if found and len(found) <= _MAX_LITERALS else None

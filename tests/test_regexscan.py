@@ -1,0 +1,114 @@
+"""Rewritten scans of rule-file patterns give the spans of the patterns as written (policylens.regexscan)."""
+from __future__ import annotations
+
+import csv
+import random
+import re
+from functools import lru_cache
+
+import pytest
+
+from policylens import config
+from policylens.normalize import normalize
+from policylens.regexscan import required_literals, span_scanner
+from policylens.targets.rules import load_rules
+
+try:
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover
+    import sre_parse  # type: ignore[no-redef]
+
+
+def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in pattern.finditer(text)]
+
+
+@lru_cache(maxsize=1)
+def _texts() -> tuple[str, ...]:
+    """Plans of the founding corpus, the whole plans and the excerpts of the evaluation sets (normalized)."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(config.DATA_RAW.glob("*.txt"))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((config.EVAL / "targets_plans").glob("*.txt"))]
+    for name in ("targets_external.csv", "targets_blind.csv"):
+        path = config.EVAL / name
+        if path.exists():
+            with path.open(encoding="utf-8") as fh:
+                texts += sorted({row["text"] for row in csv.DictReader(fh)})
+    return tuple(normalize(t).text for t in texts)
+
+
+def _fuzz(pattern: re.Pattern[str], n: int = 400, seed: int = 0) -> list[str]:
+    """Random strings of the pattern's own words and characters, digit runs, numerals, spaces and punctuation."""
+    runs = re.findall(r"[^\x00-\x7f]+", pattern.pattern)
+    tokens = sorted(set(runs) | {ch for run in runs for ch in run})
+    tokens += [*"0123456789", "12", "2020", "1998", "010", "-", "/", ".", ":", "(", ")", " ", "  ", "\n",
+               *"一二两三四五十百年月个,。、x", "ICP", "www.", "a.html"]
+    rng = random.Random(seed)
+    return ["".join(rng.choice(tokens) for _ in range(rng.randint(0, 16))) for _ in range(n)]
+
+
+def _exclusions() -> list[re.Pattern[str]]:
+    return [pattern for pattern, _reason in load_rules().exclusions]
+
+
+@pytest.mark.parametrize("index", range(len(_exclusions())))
+def test_exclusion_scanner_gives_the_same_spans(index):
+    pattern = _exclusions()[index]
+    scanner = span_scanner(pattern)
+    for text in (*_texts(), *_fuzz(pattern, seed=index)):
+        assert _spans(scanner, text) == _spans(pattern, text), (pattern.pattern, scanner.pattern, text[:80])
+
+
+@pytest.mark.parametrize("index", range(len(_exclusions())))
+def test_required_literals_are_in_every_match(index):
+    pattern = _exclusions()[index]
+    literals = required_literals(pattern)
+    if literals is None:
+        return
+    for text in (*_texts(), *_fuzz(pattern, seed=index)):
+        for m in pattern.finditer(text):
+            assert any(lit in m.group() for lit in literals), (pattern.pattern, literals, m.group())
+
+
+def test_rules_scan_each_exclusion():
+    rules = load_rules()
+    assert len(rules.exclusion_scans) == len(rules.exclusions)
+    for (scanner, _literals), (pattern, _reason) in zip(rules.exclusion_scans, rules.exclusions):
+        first = sre_parse.parse(scanner.pattern).data[0][0]
+        assert first in (sre_parse.LITERAL, sre_parse.IN), pattern.pattern  # the engine skips to a first character
+
+
+@pytest.mark.parametrize("pattern, texts", [
+    (r"(?<![ab])c{1,3}d?", ["c", "acccd", "bcc", "xcccccd", "cd\nc"]),
+    (r"(?<!\n)x", ["\nx", "x\nx", "xx"]),                          # the moved lookbehind also sees a newline
+    (r"(?<=a)(?:b|bc)c?", ["abc", "abcc", "bc", "ab"]),            # alternatives keep their order
+    (r"(?:x{1,2}|[yz])+?w", ["xxyw", "zw", "xw xxxw"]),
+    (r"a?b", ["ab", "b", "aab", "a"]),                              # an optional first item: take it first
+    (r"a??b", ["ab", "b", "aab"]),                                  # lazy: skip it first
+    (r"(?:\d\s*-\s*)?\d+岁", ["3-6岁", "3 - 6 岁", "6岁", "-6岁"]),
+    (r"(?P<a>\d)(?P<b>x)|(?<!y)z", ["1x", "yz z", "zz"]),
+])
+def test_shapes(pattern, texts):
+    compiled = re.compile(pattern)
+    scanner = span_scanner(compiled)
+    assert scanner is not compiled
+    for text in texts:
+        assert _spans(scanner, text) == _spans(compiled, text), (pattern, scanner.pattern, text)
+
+
+@pytest.mark.parametrize("pattern", [
+    r"(?=a)ab",          # a leading lookahead cannot move
+    r"a*",               # may match empty
+    r"(?i)(?<!x)abc",    # flags
+    r"^(?<!x)\d",        # an anchor
+    r"(a)(?<!x)\1",      # a back reference
+])
+def test_unhandled_shapes_stay_as_written(pattern):
+    compiled = re.compile(pattern)
+    assert span_scanner(compiled) is compiled
+
+
+def test_required_literals_shapes():
+    assert required_literals(re.compile(r"(?<!\d)\d{1,2}个明确|(?<!\d)\d{1,2}条基本方略")) == ("个明确", "条基本方略")
+    assert required_literals(re.compile(r"\d+(?:年|个月)")) == ("个月", "年")
+    assert required_literals(re.compile(r"\d+")) is None
+    assert required_literals(re.compile(r"a?b?")) is None
