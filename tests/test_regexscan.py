@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import pytest
 
-from policylens import config
+from policylens import config, regexscan
 from policylens.normalize import normalize
 from policylens.regexscan import required_literals, span_scanner
 from policylens.targets.rules import load_rules
@@ -41,7 +41,7 @@ def _fuzz(pattern: re.Pattern[str], n: int = 400, seed: int = 0) -> list[str]:
     runs = re.findall(r"[^\x00-\x7f]+", pattern.pattern)
     tokens = sorted(set(runs) | {ch for run in runs for ch in run})
     tokens += [*"0123456789", "12", "2020", "1998", "010", "-", "/", ".", ":", "(", ")", " ", "  ", "\n",
-               *"一二两三四五十百年月个,。、x", "ICP", "www.", "a.html"]
+               *"一二两三四五十百年月个,。、x", "ICP", "www.", "a.html", "2025年", "—", "1:7", "∶", "1.5"]
     rng = random.Random(seed)
     return ["".join(rng.choice(tokens) for _ in range(rng.randint(0, 16))) for _ in range(n)]
 
@@ -112,3 +112,19 @@ def test_required_literals_shapes():
     assert required_literals(re.compile(r"\d+(?:年|个月)")) == ("个月", "年")
     assert required_literals(re.compile(r"\d+")) is None
     assert required_literals(re.compile(r"a?b?")) is None
+
+
+def _scanned_patterns() -> list[re.Pattern[str]]:
+    from policylens.targets import numbers
+
+    return [numbers._NUM_RE, numbers._YEAR_RE, load_rules().ratio_re]
+
+
+@pytest.mark.parametrize("index", range(3))
+def test_finditer_gives_the_same_matches(index):
+    pattern = _scanned_patterns()[index]
+    scanner = span_scanner(pattern)
+    assert scanner is not pattern
+    for text in (*_texts(), *_fuzz(pattern, n=2000, seed=index)):
+        got = [(m.span(), m.groups()) for m in regexscan.finditer(pattern, scanner, text)]
+        assert got == [(m.span(), m.groups()) for m in pattern.finditer(text)], (pattern.pattern, text[:80])

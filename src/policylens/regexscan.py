@@ -18,6 +18,7 @@ pattern as it is (:func:`span_scanner`) or gives no literals (:func:`required_li
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 try:  # Python 3.11+
     from re import _constants as C  # type: ignore[attr-defined]
@@ -26,7 +27,7 @@ except ImportError:  # pragma: no cover - Python < 3.11
     import sre_constants as C  # type: ignore[no-redef]
     import sre_parse as P  # type: ignore[no-redef]
 
-__all__ = ["span_scanner", "required_literals"]
+__all__ = ["span_scanner", "required_literals", "finditer"]
 
 _CATEGORY = {C.CATEGORY_DIGIT: r"\d", C.CATEGORY_NOT_DIGIT: r"\D", C.CATEGORY_SPACE: r"\s",
              C.CATEGORY_NOT_SPACE: r"\S", C.CATEGORY_WORD: r"\w", C.CATEGORY_NOT_WORD: r"\W"}
@@ -193,6 +194,20 @@ def span_scanner(pattern: re.Pattern[str]) -> re.Pattern[str]:
         return re.compile("[" + _set_items(chars) + "]" + body)
     except (_Unsupported, re.error, RecursionError):
         return pattern
+
+
+def finditer(pattern: re.Pattern[str], scanner: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` (groups too), its starts found by ``scanner`` (:func:`span_scanner` of ``pattern``).
+
+    Each ``scanner`` match starts where a ``pattern`` match starts, so ``pattern`` is matched there
+    (a lookbehind still sees the text before the start).
+    """
+    if scanner is pattern:
+        yield from pattern.finditer(text)
+        return
+    match = pattern.match
+    for m in scanner.finditer(text):
+        yield match(text, m.start())  # type: ignore[misc]
 
 
 # --------------------------------------------------------------------------- required literals

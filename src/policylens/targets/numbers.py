@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from policylens import outline
+from policylens import outline, regexscan
 from policylens.numerals import arabic_value, fraction_value
 from policylens.numerals import cn_number as _cn_number
 from policylens.targets.rules import (
@@ -32,9 +32,11 @@ _NUM_RE = re.compile(
     r"|(?P<cn>零点[零〇一二三四五六七八九]+"
     r"|[〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*(?:点[零〇一二三四五六七八九]+)?)"
 )
+_NUM_SCAN = regexscan.span_scanner(_NUM_RE)   # same matches, found without a try at every character
 _SHARE_WORDS = re.compile(r"占|比例|比重|达到|达|超过|不低于|不少于|至少|约|近")
 _CLAUSE_BREAKS = set(",;。:!?，；：！？\n\r")
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*[-—–~至到]\s*((?:19|20)\d{2}))?\s*年(?!级)")
+_YEAR_SCAN = regexscan.span_scanner(_YEAR_RE)
 # approximate pairs: 两三所, 三五个
 # right comparators that may follow a unit whose next character would otherwise
 # make it another word (200所以上: 所以 is "therefore" only without 上)
@@ -190,7 +192,7 @@ def _unit_after(t: str, pos: int, rules: Rules, cn: bool = False) -> tuple[str |
 
 def _candidates(t: str, rules: Rules, mask: bytearray, quoted: bytearray) -> list[_Cand]:
     """Numbers followed by a counting word (ranges joined), minus exclusions."""
-    nums = [_parse_num(m, rules) for m in _NUM_RE.finditer(t)]
+    nums = [_parse_num(m, rules) for m in regexscan.finditer(_NUM_RE, _NUM_SCAN, t)]
     out: list[_Cand] = []
     n = len(t)
     ratios = _ratios(t, rules, quoted)
@@ -294,7 +296,7 @@ def _ratios(t: str, rules: Rules, quoted: bytearray) -> dict[int, tuple[int, flo
     clock times (8:30) and scores (比赛3:1) out.
     """
     out: dict[int, tuple[int, float]] = {}
-    for m in rules.ratio_re.finditer(t):
+    for m in regexscan.finditer(rules.ratio_re, rules.ratio_scan, t):
         a, b = float(m.group(1)), float(m.group(2))
         if a != 1 and b != 1:
             continue

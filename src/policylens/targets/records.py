@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from policylens import regexscan
 from policylens.normalize import normalize
 from policylens.targets.annotate import (
     _annotate,
@@ -20,6 +21,7 @@ from policylens.targets.annotate import (
 from policylens.targets.numbers import (
     _SENTENCE_WINDOW,
     _YEAR_RE,
+    _YEAR_SCAN,
     _build_mask,
     _Cand,
     _candidates,
@@ -220,7 +222,7 @@ def _quantities(text: str, plan_year: int | None, units: Any) -> list[dict[str, 
     t = norm.text
     mask, quoted = _build_mask(t, rules)
     cands = _candidates(t, rules, mask, quoted)
-    years = [(m.start(), m.end(), int(m.group(2) or m.group(1))) for m in _YEAR_RE.finditer(t)]
+    years = [(m.start(), m.end(), int(m.group(2) or m.group(1))) for m in regexscan.finditer(_YEAR_RE, _YEAR_SCAN, t)]
     regions = plan_regions(units, rules) if units is not None else None
     table = _table_rows(t, rules, mask, quoted, cands, regions)
     if not cands and not table:

@@ -78,11 +78,14 @@ class Rules:
     #: the exclusions as scanned: (pattern with the same spans that opens with its first characters,
     #: strings one of which each match contains or None); derived from ``exclusions``
     exclusion_scans: tuple[tuple[re.Pattern[str], tuple[str, ...] | None], ...] = field(repr=False, default=())
+    ratio_scan: re.Pattern[str] | None = field(repr=False, default=None)   # span_scanner of ratio_re
 
     def __post_init__(self) -> None:
         if len(self.exclusion_scans) != len(self.exclusions):
             object.__setattr__(self, "exclusion_scans", tuple(
                 (span_scanner(pattern), required_literals(pattern)) for pattern, _reason in self.exclusions))
+        if self.ratio_scan is None:
+            object.__setattr__(self, "ratio_scan", span_scanner(self.ratio_re))
 
 
 # --------------------------------------------------------------------------- rule-file models
