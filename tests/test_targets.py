@@ -863,3 +863,34 @@ def test_progress_reports_without_a_plan_year(text, statuses):
 ])
 def test_reports_of_effects_are_not_targets(text):
     assert extract_targets(text).empty and not extract_quantities(text).empty
+
+
+def _plan_quantities_by_columns(plan, year):
+    """plan_quantities as it was written: extract_quantities, then doc_id and unit_path inserted."""
+    found = extract_quantities(plan, year)
+    if "unit_path" not in found.columns:
+        found.insert(0, "unit_path", "")
+    meta = getattr(plan, "meta", None) or {}
+    found.insert(0, "doc_id", str(meta.get("doc_id", "")))
+    from policylens.targets import QUANTITY_COLUMNS
+    return found[["doc_id", "unit_path", *QUANTITY_COLUMNS]].reset_index(drop=True)
+
+
+@pytest.mark.parametrize("source", ["plan", "no quantity", "string", "empty", "none", "plan-like"])
+def test_plan_quantities_frame_is_built_as_inserted(source):
+    """plan_quantities builds its frame in one go: the same columns, dtypes and values."""
+    from policylens import Plan
+    from policylens.targets import plan_quantities
+
+    text = "一、目标\n到2025年,全市新建幼儿园3所,学前三年毛入园率达到95%以上。2020年已建成2所。\n二、措施\n加强管理。"
+    plan = {
+        "plan": Plan.from_text(text, doc_id="p1"),
+        "no quantity": Plan.from_text("一、总体要求\n加强管理。", doc_id="p2"),
+        "string": text,
+        "empty": "",
+        "none": None,
+        "plan-like": _PlanLike(text, pd.DataFrame(), {"doc_id": "p3"}),
+    }[source]
+    got = plan_quantities(plan, 2021)
+    pd.testing.assert_frame_equal(got, _plan_quantities_by_columns(plan, 2021))
+    assert list(got.dtypes.astype(str)) == list(_plan_quantities_by_columns(plan, 2021).dtypes.astype(str))

@@ -93,11 +93,20 @@ _INT_COLUMNS = frozenset({"start", "end"})
 _FLOAT_COLUMNS = frozenset({"value", "value_low", "value_high"})
 
 
-def _typed(rows: list[dict[str, Any]], unit_paths: list[str] | None) -> pd.DataFrame:
-    """The rows as a typed frame (column by column: a frame per plan is built in every build, so no ``astype``)."""
+def _typed(rows: list[dict[str, Any]], unit_paths: list[str] | None, doc_id: str | None = None) -> pd.DataFrame:
+    """The rows as a typed frame (column by column: a frame per plan is built in every build, so no ``astype``).
+
+    With ``doc_id``: ``quantities.csv`` rows, doc_id and unit_path ('' without paths) first, built in one go.
+    """
     if not rows:  # most short texts state no quantity: a copy of the one empty frame
-        return _empty_typed(unit_paths is not None).copy()
-    return _build_typed(rows, unit_paths)
+        found = _empty_typed(unit_paths is not None).copy()
+        if doc_id is None:
+            return found
+        if "unit_path" not in found.columns:
+            found.insert(0, "unit_path", "")
+        found.insert(0, "doc_id", doc_id)
+        return found[["doc_id", "unit_path", *QUANTITY_COLUMNS]].reset_index(drop=True)
+    return _build_typed(rows, unit_paths, doc_id)
 
 
 @lru_cache(maxsize=2)
@@ -105,8 +114,13 @@ def _empty_typed(with_paths: bool) -> pd.DataFrame:
     return _build_typed([], [] if with_paths else None)
 
 
-def _build_typed(rows: list[dict[str, Any]], unit_paths: list[str] | None) -> pd.DataFrame:
-    data: dict[str, Any] = {} if unit_paths is None else {"unit_path": unit_paths}
+def _build_typed(rows: list[dict[str, Any]], unit_paths: list[str] | None, doc_id: str | None = None) -> pd.DataFrame:
+    data: dict[str, Any] = {}
+    if doc_id is not None:  # lists: pandas infers the str dtype, as when the column is inserted
+        data["doc_id"] = [doc_id] * len(rows)
+        data["unit_path"] = unit_paths if unit_paths is not None else [""] * len(rows)
+    elif unit_paths is not None:
+        data["unit_path"] = unit_paths
     for name in QUANTITY_COLUMNS:
         values = [r[name] for r in rows]
         if name in _INT_COLUMNS:
@@ -205,15 +219,15 @@ def _rows(text: str, norm: Any, t: str, cands: list[_Cand], table: list, years: 
     return rows
 
 
-def _extract(text_or_plan: Any, plan_year: int | None) -> pd.DataFrame:
-    """Every quantity of a text or plan, typed."""
+def _extract(text_or_plan: Any, plan_year: int | None, doc_id: str | None = None) -> pd.DataFrame:
+    """Every quantity of a text or plan, typed (with ``doc_id``: as ``quantities.csv`` rows)."""
     text, plan_year, units = _plan_input(text_or_plan, plan_year)
     rows: list[dict[str, Any]] = []
     if text:
         rows = _quantities(text, plan_year, units)
     rows.sort(key=lambda r: r["start"])          # stable: list members keep their order
     paths = _unit_paths(units, [int(r["start"]) for r in rows]) if units is not None else None
-    return _typed(rows, paths)
+    return _typed(rows, paths, doc_id)
 
 
 def _quantities(text: str, plan_year: int | None, units: Any) -> list[dict[str, Any]]:
