@@ -894,3 +894,31 @@ def test_plan_quantities_frame_is_built_as_inserted(source):
     got = plan_quantities(plan, 2021)
     pd.testing.assert_frame_equal(got, _plan_quantities_by_columns(plan, 2021))
     assert list(got.dtypes.astype(str)) == list(_plan_quantities_by_columns(plan, 2021).dtypes.astype(str))
+
+
+def test_units_by_first_character_match_as_the_whole_list():
+    """_match_unit looks only at the units that start with the character at the position: same answer as all units."""
+    from policylens import config
+    from policylens.targets.numbers import _BOUND_WORDS, _match_unit
+
+    rules = load_rules()
+
+    def by_list(t, pos, cn):
+        if not rules.unit_re.match(t, pos):
+            return None
+        for unit, canonical, _kind, not_before, digits_only in rules.units:
+            if digits_only and cn or not t.startswith(unit, pos):
+                continue
+            after = pos + len(unit)
+            if after < len(t) and t[after] in not_before and not t.startswith(_BOUND_WORDS, after):
+                continue
+            return unit, canonical, after
+        return None
+
+    units = [u[0] for u in rules.units]
+    text = "".join(u + tail for u in units for tail in ("", "以上", "所以", "学", "级", "。"))
+    for path in sorted(config.DATA_RAW.glob("*.txt")):
+        text += path.read_text(encoding="utf-8")
+    for pos in range(len(text)):
+        for cn in (False, True):
+            assert _match_unit(text, pos, rules, cn) == by_list(text, pos, cn), (pos, text[pos:pos + 6])

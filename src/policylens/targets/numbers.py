@@ -32,6 +32,7 @@ _NUM_RE = re.compile(
     r"|(?P<cn>零点[零〇一二三四五六七八九]+"
     r"|[〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*(?:点[零〇一二三四五六七八九]+)?)"
 )
+_NUM_GROUPS = ("pct", "pml", "fden", "fnum", "anum", "aden", "ara", "mult", "cn")
 _NUM_SCAN = regexscan.span_scanner(_NUM_RE)   # same matches, found without a try at every character
 _SHARE_WORDS = re.compile(r"占|比例|比重|达到|达|超过|不低于|不少于|至少|约|近")
 _CLAUSE_BREAKS = set(",;。:!?，；：！？\n\r")
@@ -64,27 +65,29 @@ class _Num:
 
 
 def _parse_num(m: re.Match[str], rules: Rules) -> _Num:
-    if m.group("pct") is not None or m.group("pml") is not None:
-        tok = m.group("pct") if m.group("pct") is not None else m.group("pml")
+    pct, pml, fden, fnum, anum, aden, ara, mult, cn = m.group(*_NUM_GROUPS)
+    start, end = m.span()
+    if pct is not None or pml is not None:
+        tok = pct if pct is not None else pml
         val = float(tok) if tok[0].isdigit() else cn_number(tok)
-        return _Num(m.start(), m.end(), val, percent="%" if m.group("pct") is not None else "‰", text=m.group())
-    if m.group("aden") is not None:
-        share = fraction_value(m.group("aden"), m.group("anum"))
-        return _Num(m.start(), m.end(), share[0] if share else None, percent="%", text=m.group(), mult="/")
-    if m.group("fden") is not None:
-        share = fraction_value(m.group("fden"), m.group("fnum"))
-        return _Num(m.start(), m.end(), share[0] if share else None, percent="%", text=m.group())
-    if m.group("ara") is not None:
-        val = arabic_value(m.group("ara"))
+        return _Num(start, end, val, percent="%" if pct is not None else "‰", text=m.group())
+    if aden is not None:
+        share = fraction_value(aden, anum)
+        return _Num(start, end, share[0] if share else None, percent="%", text=m.group(), mult="/")
+    if fden is not None:
+        share = fraction_value(fden, fnum)
+        return _Num(start, end, share[0] if share else None, percent="%", text=m.group())
+    if ara is not None:
+        val = arabic_value(ara)
         if val is not None:
-            val *= rules.multipliers.get(m.group("mult") or "", 1.0)
-        return _Num(m.start(), m.end(), val, text=m.group(), mult=m.group("mult") or "")
-    tok = m.group("cn")
+            val *= rules.multipliers.get(mult or "", 1.0)
+        return _Num(start, end, val, text=m.group(), mult=mult or "")
+    tok = cn
     if tok in _CN_PAIRS:
         lo, hi = _CN_PAIRS[tok]
-        return _Num(m.start(), m.end(), None, pair=(float(lo), float(hi)), is_cn=True, text=tok)
+        return _Num(start, end, None, pair=(float(lo), float(hi)), is_cn=True, text=tok)
     mult = next((ch for ch in reversed(tok) if ch in "万亿千"), "")
-    return _Num(m.start(), m.end(), cn_number(tok), is_cn=True, text=tok, mult=mult)
+    return _Num(start, end, cn_number(tok), is_cn=True, text=tok, mult=mult)
 
 
 # --------------------------------------------------------------------------- masks
@@ -157,10 +160,9 @@ def _match_unit(t: str, pos: int, rules: Rules, cn: bool = False) -> tuple[str, 
     ``cn``: the number is a Chinese numeral; ``digits_only`` units (一支队伍,
     一条主线) are then idioms, not counts.
     """
-    m = rules.unit_re.match(t, pos)
-    if not m:
+    if not rules.unit_re.match(t, pos):
         return None
-    for unit, canonical, _kind, not_before, digits_only in rules.units:
+    for unit, canonical, _kind, not_before, digits_only in rules.units_by_first.get(t[pos], ()):
         if digits_only and cn:
             continue
         if t.startswith(unit, pos):

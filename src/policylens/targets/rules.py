@@ -79,6 +79,8 @@ class Rules:
     #: strings one of which each match contains or None); derived from ``exclusions``
     exclusion_scans: tuple[tuple[re.Pattern[str], tuple[str, ...] | None], ...] = field(repr=False, default=())
     ratio_scan: re.Pattern[str] | None = field(repr=False, default=None)   # span_scanner of ratio_re
+    #: ``units`` by their first character, in the same order (a unit can only start where its first character is)
+    units_by_first: dict[str, tuple[tuple[str, str, str, str, bool], ...]] = field(repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         if len(self.exclusion_scans) != len(self.exclusions):
@@ -86,6 +88,11 @@ class Rules:
                 (span_scanner(pattern), required_literals(pattern)) for pattern, _reason in self.exclusions))
         if self.ratio_scan is None:
             object.__setattr__(self, "ratio_scan", span_scanner(self.ratio_re))
+        if not self.units_by_first and self.units:
+            by_first: dict[str, list[tuple[str, str, str, str, bool]]] = {}
+            for unit in self.units:
+                by_first.setdefault(unit[0][0], []).append(unit)
+            object.__setattr__(self, "units_by_first", {ch: tuple(units) for ch, units in by_first.items()})
 
 
 # --------------------------------------------------------------------------- rule-file models
