@@ -922,3 +922,19 @@ def test_units_by_first_character_match_as_the_whole_list():
     for pos in range(len(text)):
         for cn in (False, True):
             assert _match_unit(text, pos, rules, cn) == by_list(text, pos, cn), (pos, text[pos:pos + 6])
+
+
+def test_quantity_column_dtypes():
+    """Text columns stay object (not pandas' inferred str), numbers typed; doc_id and unit_path as inserted."""
+    from policylens.targets import plan_quantities
+
+    text = "到2025年,新建幼儿园3所,学前三年毛入园率达到95%以上。"
+    expected = {"quote": "object", "start": "int64", "end": "int64", "indicator": "object", "indicator_id": "object",
+                "value": "float64", "value_low": "float64", "value_high": "float64", "unit": "object",
+                "comparator": "object", "target_year": "Int64", "status": "object", "approx": "bool", "cue": "object"}
+    for found in (extract_quantities(text), extract_quantities("")):
+        assert dict(found.dtypes.astype(str)) == expected
+    rows = plan_quantities(text)
+    assert len(rows) == 2
+    assert dict(rows.dtypes.astype(str)) == {"doc_id": str(pd.Series(["x"]).dtype),
+                                             "unit_path": str(pd.Series(["x"]).dtype), **expected}

@@ -132,7 +132,7 @@ def _build_typed(rows: list[dict[str, Any]], unit_paths: list[str] | None, doc_i
         elif name == "target_year":
             data[name] = pd.array(values, dtype="Int64")
         else:
-            data[name] = pd.Series(values, dtype=object)
+            data[name] = pd.Index(values, dtype=object)  # object, not inferred str (cheaper than a Series)
     return pd.DataFrame(data)
 
 
