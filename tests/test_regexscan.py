@@ -59,14 +59,12 @@ def test_exclusion_scanner_gives_the_same_spans(index):
 
 
 @pytest.mark.parametrize("index", range(len(_exclusions())))
-def test_required_literals_are_in_every_match(index):
+def test_a_text_with_a_match_has_every_required_group(index):
     pattern = _exclusions()[index]
-    literals = required_literals(pattern)
-    if literals is None:
-        return
+    groups = required_literals(pattern)
     for text in (*_texts(), *_fuzz(pattern, seed=index)):
-        for m in pattern.finditer(text):
-            assert any(lit in m.group() for lit in literals), (pattern.pattern, literals, m.group())
+        if pattern.search(text):
+            assert all(any(lit in text for lit in group) for group in groups), (pattern.pattern, groups, text[:80])
 
 
 def test_rules_scan_each_exclusion():
@@ -108,10 +106,14 @@ def test_unhandled_shapes_stay_as_written(pattern):
 
 
 def test_required_literals_shapes():
-    assert required_literals(re.compile(r"(?<!\d)\d{1,2}个明确|(?<!\d)\d{1,2}条基本方略")) == ("个明确", "条基本方略")
-    assert required_literals(re.compile(r"\d+(?:年|个月)")) == ("个月", "年")
-    assert required_literals(re.compile(r"\d+")) is None
-    assert required_literals(re.compile(r"a?b?")) is None
+    assert required_literals(re.compile(r"(?<!\d)\d{1,2}个明确|(?<!\d)\d{1,2}条基本方略")) == (("个明确", "条基本方略"),)
+    assert required_literals(re.compile(r"\d+(?:年|个月)")) == (("个月", "年"),)
+    assert required_literals(re.compile(r"\d年(?=累计|合计)")) == (("年",), ("合计", "累计"))   # a lookahead's words too
+    assert required_literals(re.compile(r"年级|\d年")) == (("年",),)        # 年级 implies 年
+    assert required_literals(re.compile(r"\d+(?!年)")) == ()
+    assert required_literals(re.compile(r"a?b?")) == ()
+    assert regexscan.scan(re.compile(r"每\s*\d+年(?=累计)"))[1] == ()         # the engine looks for 每 itself
+    assert regexscan.scan(re.compile(r"(?<!\d)\d+年(?=累计)"))[1] == (("年",), ("累计",))
 
 
 def _scanned_patterns() -> list[re.Pattern[str]]:

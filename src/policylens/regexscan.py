@@ -27,7 +27,7 @@ except ImportError:  # pragma: no cover - Python < 3.11
     import sre_constants as C  # type: ignore[no-redef]
     import sre_parse as P  # type: ignore[no-redef]
 
-__all__ = ["span_scanner", "required_literals", "finditer"]
+__all__ = ["span_scanner", "required_literals", "scan", "finditer"]
 
 _CATEGORY = {C.CATEGORY_DIGIT: r"\d", C.CATEGORY_NOT_DIGIT: r"\D", C.CATEGORY_SPACE: r"\s",
              C.CATEGORY_NOT_SPACE: r"\S", C.CATEGORY_WORD: r"\w", C.CATEGORY_NOT_WORD: r"\W"}
@@ -211,45 +211,64 @@ def finditer(pattern: re.Pattern[str], scanner: re.Pattern[str], text: str) -> I
 
 
 # --------------------------------------------------------------------------- required literals
-def _required(items: list) -> frozenset[str] | None:
-    """Strings one of which every match of the sequence contains (the best found), or None."""
-    best: frozenset[str] | None = None
-
-    def better(cand: frozenset[str] | None) -> None:
-        nonlocal best
-        if not cand or "" in cand:
-            return
-        key = (-len(cand), min(map(len, cand)))   # fewest strings to test, then the longest
-        if best is None or key > (-len(best), min(map(len, best))):
-            best = cand
-
+def _groups(items: list) -> list[frozenset[str]]:
+    """Groups of strings a text with a match of the sequence contains (one string of each group at least)."""
+    out: list[frozenset[str]] = []
     run = ""
     for op, av in items:
         if op is C.LITERAL:
             run += chr(av)
             continue
-        better(frozenset([run]) if run else None)
-        run = ""
-        if op is C.IN and len(av) <= 8 and all(o is C.LITERAL for o, _a in av):
-            better(frozenset(chr(a) for _o, a in av))
+        if run:
+            out.append(frozenset([run]))
+            run = ""
+        if op is C.IN and all(o is C.LITERAL for o, _a in av):
+            out.append(frozenset(chr(a) for _o, a in av))
         elif op in _REPEATS and av[0] >= 1:
-            better(_required(list(av[2])))
+            out += _groups(list(av[2]))
         elif op is C.SUBPATTERN:
-            better(_required(list(av[3])))
+            out += _groups(list(av[3]))
+        elif op is C.ASSERT:                  # what a lookahead or lookbehind sees is in the text too
+            out += _groups(list(av[1]))
         elif op is C.BRANCH:
-            alts = [_required(list(alt)) for alt in av[1]]
-            if all(alts):
-                better(frozenset().union(*alts))  # type: ignore[arg-type]
-    better(frozenset([run]) if run else None)
-    return best
+            best = [min(_groups(list(alt)), key=lambda g: (len(g), -min(map(len, g))), default=None) for alt in av[1]]
+            if all(best):
+                out.append(frozenset().union(*best))  # type: ignore[arg-type]
+    if run:
+        out.append(frozenset([run]))
+    # a string that holds another of its group adds nothing (a text with 年级 has 年)
+    out = [frozenset(a for a in g if not any(b != a and b in a for b in g)) for g in out]
+    return [g for g in out if g and "" not in g]
 
 
-def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
-    """Strings of which every match of ``pattern`` contains at least one (sorted), or None when none are known."""
+def _implied(group: frozenset[str], by: frozenset[str]) -> bool:
+    """True when a text with a string of ``by`` has a string of ``group`` (each of ``by`` contains one of ``group``)."""
+    return group != by and all(any(g in b for g in group) for b in by)
+
+
+def required_literals(pattern: re.Pattern[str]) -> tuple[tuple[str, ...], ...]:
+    """Groups of strings such that a text where ``pattern`` matches contains a string of every group.
+
+    A text without any string of one group has no match. Groups of more than a few strings
+    (they cost more to look for than a scan saves) and groups another implies are left out.
+    """
     if pattern.flags & ~re.UNICODE or not isinstance(pattern.pattern, str):
-        return None
+        return ()
     try:
-        found = _required(list(P.parse(pattern.pattern).data))
+        groups = [g for g in _groups(list(P.parse(pattern.pattern).data)) if len(g) <= _MAX_LITERALS]
     except RecursionError:
-        return None
-    return tuple(sorted(found)) if found and len(found) <= _MAX_LITERALS else None
+        return ()
+    kept: list[frozenset[str]] = []
+    for g in groups:
+        if g not in kept and not any(_implied(g, other) for other in groups):
+            kept.append(g)
+    return tuple(tuple(sorted(g)) for g in sorted(kept, key=len))   # the fewest strings first: cheapest to test
+
+
+def scan(pattern: re.Pattern[str]) -> tuple[re.Pattern[str], tuple[tuple[str, ...], ...]]:
+    """(:func:`span_scanner`, :func:`required_literals`) of ``pattern``: the groups only when the scanner
+    does not open with a literal, which the engine already looks for as fast as ``in`` would."""
+    scanner = span_scanner(pattern)
+    if P.parse(scanner.pattern).data[0][0] is C.LITERAL:
+        return scanner, ()
+    return scanner, required_literals(pattern)

@@ -109,8 +109,8 @@ def _build_mask(t: str, rules: Rules) -> tuple[bytearray, bytearray]:
     n = len(t)
     mask = bytearray(n)
     for scanner, literals in rules.exclusion_scans:  # the exclusions' spans (see policylens.regexscan)
-        if literals is not None and not any(lit in t for lit in literals):
-            continue
+        if not all(any(lit in t for lit in group) for group in literals):
+            continue                                  # a word every match needs is not in the text
         for m in scanner.finditer(t):
             start, end = m.span()
             if end > start:

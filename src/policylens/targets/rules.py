@@ -11,7 +11,7 @@ import pandas as pd
 from pydantic import Field, RootModel
 
 from policylens import config
-from policylens.regexscan import required_literals, span_scanner
+from policylens.regexscan import scan, span_scanner
 from policylens.rulefile import RuleFileError, RuleModel, compile_linear, load_yaml, read_yaml
 
 RULES_PATH = config.PACKAGE_DATA / "target_rules.yaml"
@@ -76,8 +76,8 @@ class Rules:
     progress_before_re: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!)"))
     progress_after_re: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!)"))   # 成 → 10 (a tenth is ten per cent)
     #: the exclusions as scanned: (pattern with the same spans that opens with its first characters,
-    #: strings one of which each match contains or None); derived from ``exclusions``
-    exclusion_scans: tuple[tuple[re.Pattern[str], tuple[str, ...] | None], ...] = field(repr=False, default=())
+    #: groups of strings a text with a match contains one of each); derived from ``exclusions``
+    exclusion_scans: tuple[tuple[re.Pattern[str], tuple[tuple[str, ...], ...]], ...] = field(repr=False, default=())
     ratio_scan: re.Pattern[str] | None = field(repr=False, default=None)   # span_scanner of ratio_re
     #: ``units`` by their first character, in the same order (a unit can only start where its first character is)
     units_by_first: dict[str, tuple[tuple[str, str, str, str, bool], ...]] = field(repr=False, default_factory=dict)
@@ -85,7 +85,7 @@ class Rules:
     def __post_init__(self) -> None:
         if len(self.exclusion_scans) != len(self.exclusions):
             object.__setattr__(self, "exclusion_scans", tuple(
-                (span_scanner(pattern), required_literals(pattern)) for pattern, _reason in self.exclusions))
+                scan(pattern) for pattern, _reason in self.exclusions))
         if self.ratio_scan is None:
             object.__setattr__(self, "ratio_scan", span_scanner(self.ratio_re))
         if not self.units_by_first and self.units:
