@@ -938,3 +938,16 @@ def test_quantity_column_dtypes():
     assert len(rows) == 2
     assert dict(rows.dtypes.astype(str)) == {"doc_id": str(pd.Series(["x"]).dtype),
                                              "unit_path": str(pd.Series(["x"]).dtype), **expected}
+
+
+def test_unit_paths_of_units_in_any_order():
+    """Units in text order are used as they are; units out of order are sorted first: the same paths."""
+    import sys
+
+    records_module = sys.modules["policylens.targets.records"]
+    units = pd.DataFrame({"path": ["一", "一/(一)", "二", "三"], "start": [0, 5, 20, 40], "end": [20, 12, 40, 60]})
+    starts = [0, 6, 13, 25, 59, 60, 70]
+    expected = ["一", "一/(一)", "", "二", "三", "", ""]   # the innermost unit starting before, or none
+    assert records_module._unit_paths(units, starts) == expected
+    shuffled = units.iloc[[2, 0, 3, 1]]
+    assert records_module._unit_paths(shuffled, starts) == expected

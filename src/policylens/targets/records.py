@@ -165,10 +165,13 @@ def _unit_paths(units: Any, starts: list[int]) -> list[str]:
     """Outline path of the unit each offset stands in (the innermost unit starting before it)."""
     if units is None or not {"path", "start", "end"}.issubset(getattr(units, "columns", ())) or len(units) == 0:
         return [""] * len(starts)
-    ordered = units.sort_values("start", kind="stable")
-    u_starts = [int(x) for x in ordered["start"]]
-    u_ends = [int(x) for x in ordered["end"]]
-    paths = [str(p) for p in ordered["path"]]
+    u_starts = [int(x) for x in units["start"].tolist()]
+    ordered = units
+    if any(b < a for a, b in zip(u_starts, u_starts[1:])):  # an outline's units are in order: no sort then
+        ordered = units.sort_values("start", kind="stable")
+        u_starts = [int(x) for x in ordered["start"].tolist()]
+    u_ends = [int(x) for x in ordered["end"].tolist()]
+    paths = [str(p) for p in ordered["path"].tolist()]
     out = []
     for pos in starts:
         i = bisect.bisect_right(u_starts, pos) - 1
