@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 try:  # Python 3.11+
     from re import _constants as C  # type: ignore[attr-defined]
@@ -36,6 +37,12 @@ _AT = {C.AT_BEGINNING: "^", C.AT_END: "$", C.AT_BOUNDARY: r"\b", C.AT_NON_BOUNDA
 _REPEATS = {C.MAX_REPEAT: "", C.MIN_REPEAT: "?"}
 _ANY_CHAR = r"[\s\S]"
 _MAX_LITERALS = 8   # more strings cost more to look for than a scan saves
+
+
+@lru_cache(maxsize=512)
+def _parsed(pattern: str) -> tuple:
+    """The parsed items of a pattern (read, never changed; cached: one rule is read by several functions)."""
+    return tuple(P.parse(pattern).data)
 
 
 class _Unsupported(Exception):
@@ -186,7 +193,7 @@ def span_scanner(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """
     if pattern.flags & ~re.UNICODE or not isinstance(pattern.pattern, str):
         return pattern
-    items = list(P.parse(pattern.pattern).data)
+    items = list(_parsed(pattern.pattern))
     if not items or items[0][0] in (C.LITERAL, C.IN):
         return pattern
     try:
@@ -255,7 +262,7 @@ def required_literals(pattern: re.Pattern[str]) -> tuple[tuple[str, ...], ...]:
     if pattern.flags & ~re.UNICODE or not isinstance(pattern.pattern, str):
         return ()
     try:
-        groups = [g for g in _groups(list(P.parse(pattern.pattern).data)) if len(g) <= _MAX_LITERALS]
+        groups = [g for g in _groups(list(_parsed(pattern.pattern))) if len(g) <= _MAX_LITERALS]
     except RecursionError:
         return ()
     kept: list[frozenset[str]] = []
@@ -269,6 +276,6 @@ def scan(pattern: re.Pattern[str]) -> tuple[re.Pattern[str], tuple[tuple[str, ..
     """(:func:`span_scanner`, :func:`required_literals`) of ``pattern``: the groups only when the scanner
     does not open with a literal, which the engine already looks for as fast as ``in`` would."""
     scanner = span_scanner(pattern)
-    if P.parse(scanner.pattern).data[0][0] is C.LITERAL:
+    if _parsed(scanner.pattern)[0][0] is C.LITERAL:
         return scanner, ()
     return scanner, required_literals(pattern)
