@@ -84,6 +84,8 @@ def test_rules_scan_each_exclusion():
     (r"a??b", ["ab", "b", "aab"]),                                  # lazy: skip it first
     (r"(?:\d\s*-\s*)?\d+岁", ["3-6岁", "3 - 6 岁", "6岁", "-6岁"]),
     (r"(?P<a>\d)(?P<b>x)|(?<!y)z", ["1x", "yz z", "zz"]),
+    (r"(?<!x)a{0}b", ["b", "xb", "ab"]),
+    (r"(?<!x)(?:ab|a)+?c{0,2}", ["abab", "aac", "xab", "abcccab"]),
 ])
 def test_shapes(pattern, texts):
     compiled = re.compile(pattern)

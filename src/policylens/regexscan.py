@@ -159,6 +159,9 @@ def _first(items: list) -> tuple[list, str]:
     if op in _REPEATS:
         lo, hi, sub = av
         sub = list(sub)
+        if hi == 0:                                   # a{0} matches nothing: what follows starts here
+            chars, body = _first(rest)
+            return chars, guard + body
         if P.SubPattern(P.State(), sub).getwidth()[0] == 0:
             raise _Unsupported("repeat that may match empty")
         chars, body = _first(sub)
