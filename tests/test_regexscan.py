@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import random
 import re
 from functools import lru_cache
@@ -73,6 +74,8 @@ def test_rules_scan_each_exclusion():
     for (scanner, _literals), (pattern, _reason) in zip(rules.exclusion_scans, rules.exclusions):
         first = sre_parse.parse(scanner.pattern).data[0][0]
         assert first in (sre_parse.LITERAL, sre_parse.IN), pattern.pattern  # the engine skips to a first character
+    other = dataclasses.replace(rules, exclusions=((re.compile(r"(?<!x)年级"), "a test rule"),))
+    assert [scanner.pattern for scanner, _ in other.exclusion_scans] == [span_scanner(other.exclusions[0][0]).pattern]
 
 
 @pytest.mark.parametrize("pattern, texts", [

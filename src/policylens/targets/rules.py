@@ -75,24 +75,23 @@ class Rules:
     population_units: frozenset[str] = frozenset()
     progress_before_re: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!)"))
     progress_after_re: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!)"))   # 成 → 10 (a tenth is ten per cent)
+    # Derived from the fields above in __post_init__ (not arguments: dataclasses.replace derives them anew).
     #: the exclusions as scanned: (pattern with the same spans that opens with its first characters,
-    #: groups of strings a text with a match contains one of each); derived from ``exclusions``
-    exclusion_scans: tuple[tuple[re.Pattern[str], tuple[tuple[str, ...], ...]], ...] = field(repr=False, default=())
-    ratio_scan: re.Pattern[str] | None = field(repr=False, default=None)   # span_scanner of ratio_re
+    #: groups of strings a text with a match contains one of each)
+    exclusion_scans: tuple[tuple[re.Pattern[str], tuple[tuple[str, ...], ...]], ...] = field(
+        init=False, repr=False, compare=False)
+    ratio_scan: re.Pattern[str] = field(init=False, repr=False, compare=False)   # span_scanner of ratio_re
     #: ``units`` by their first character, in the same order (a unit can only start where its first character is)
-    units_by_first: dict[str, tuple[tuple[str, str, str, str, bool], ...]] = field(repr=False, default_factory=dict)
+    units_by_first: dict[str, tuple[tuple[str, str, str, str, bool], ...]] = field(
+        init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if len(self.exclusion_scans) != len(self.exclusions):
-            object.__setattr__(self, "exclusion_scans", tuple(
-                scan(pattern) for pattern, _reason in self.exclusions))
-        if self.ratio_scan is None:
-            object.__setattr__(self, "ratio_scan", span_scanner(self.ratio_re))
-        if not self.units_by_first and self.units:
-            by_first: dict[str, list[tuple[str, str, str, str, bool]]] = {}
-            for unit in self.units:
-                by_first.setdefault(unit[0][0], []).append(unit)
-            object.__setattr__(self, "units_by_first", {ch: tuple(units) for ch, units in by_first.items()})
+        object.__setattr__(self, "exclusion_scans", tuple(scan(pattern) for pattern, _reason in self.exclusions))
+        object.__setattr__(self, "ratio_scan", span_scanner(self.ratio_re))
+        by_first: dict[str, list[tuple[str, str, str, str, bool]]] = {}
+        for unit in self.units:
+            by_first.setdefault(unit[0][0], []).append(unit)
+        object.__setattr__(self, "units_by_first", {ch: tuple(units) for ch, units in by_first.items()})
 
 
 # --------------------------------------------------------------------------- rule-file models
