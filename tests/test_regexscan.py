@@ -51,12 +51,48 @@ def _exclusions() -> list[re.Pattern[str]]:
     return [pattern for pattern, _reason in load_rules().exclusions]
 
 
+_ASTRAL = ("𝟑年级", "第𝟐届", "𝟏𝟗𝟗𝟖年", "三𝟘岁", "𝟐:𝟑𝟎", "\U00020000一年")   # decimal digits beyond the BMP
+
+
 @pytest.mark.parametrize("index", range(len(_exclusions())))
 def test_exclusion_scanner_gives_the_same_spans(index):
     pattern = _exclusions()[index]
     scanner = span_scanner(pattern)
+    bmp = regexscan.bmp_scanner(scanner)
     for text in (*_texts(), *_fuzz(pattern, seed=index)):
+        assert not regexscan.beyond_bmp(text)
         assert _spans(scanner, text) == _spans(pattern, text), (pattern.pattern, scanner.pattern, text[:80])
+        assert _spans(bmp, text) == _spans(pattern, text), (pattern.pattern, text[:80])
+    for text in _ASTRAL:
+        assert regexscan.beyond_bmp(text)
+        assert _spans(scanner, text) == _spans(pattern, text), (pattern.pattern, scanner.pattern, text)
+
+
+def test_bmp_digits_are_what_backslash_d_matches_in_the_bmp():
+    bmp = re.compile("[" + regexscan._bmp_decimals() + "]")
+    digit = re.compile(r"\d")
+    assert all(bool(bmp.match(chr(c))) == bool(digit.match(chr(c))) for c in range(0x10000))
+    assert regexscan.bmp_scanner(re.compile(r"[一二]x")).pattern == "[一二]x"      # no \d: as it is
+    assert not regexscan.beyond_bmp("教育 a\ud800b\uffff") and regexscan.beyond_bmp("x\U00010000")
+
+
+def test_build_mask_as_the_rules_are_written():
+    """_build_mask with the scanners, the required words and the BMP sets masks what the patterns as written mask."""
+    from policylens.targets import numbers
+
+    rules = load_rules()
+
+    def by_patterns(t):
+        mask = bytearray(len(t))
+        for pattern, _reason in rules.exclusions:
+            for m in pattern.finditer(t):
+                mask[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+        for marker in numbers._outline_markers(t):
+            mask[marker.start:marker.end] = b"\x01" * (marker.end - marker.start)
+        return mask
+
+    for text in (*_texts(), *_ASTRAL, "".join(_ASTRAL) + _texts()[0]):
+        assert numbers._build_mask(text, rules)[0] == by_patterns(text), text[:80]
 
 
 @pytest.mark.parametrize("index", range(len(_exclusions())))
@@ -71,11 +107,12 @@ def test_a_text_with_a_match_has_every_required_group(index):
 def test_rules_scan_each_exclusion():
     rules = load_rules()
     assert len(rules.exclusion_scans) == len(rules.exclusions)
-    for (scanner, _literals), (pattern, _reason) in zip(rules.exclusion_scans, rules.exclusions):
-        first = sre_parse.parse(scanner.pattern).data[0][0]
-        assert first in (sre_parse.LITERAL, sre_parse.IN), pattern.pattern  # the engine skips to a first character
+    for (scanner, bmp, _literals), (pattern, _reason) in zip(rules.exclusion_scans, rules.exclusions):
+        for scan in (scanner, bmp):
+            first = sre_parse.parse(scan.pattern).data[0][0]
+            assert first in (sre_parse.LITERAL, sre_parse.IN), pattern.pattern  # the engine skips to a first character
     other = dataclasses.replace(rules, exclusions=((re.compile(r"(?<!x)年级"), "a test rule"),))
-    assert [scanner.pattern for scanner, _ in other.exclusion_scans] == [span_scanner(other.exclusions[0][0]).pattern]
+    assert [scanner.pattern for scanner, _, _ in other.exclusion_scans] == [span_scanner(other.exclusions[0][0]).pattern]
 
 
 @pytest.mark.parametrize("pattern, texts", [
@@ -117,8 +154,8 @@ def test_required_literals_shapes():
     assert required_literals(re.compile(r"年级|\d年")) == (("年",),)        # 年级 implies 年
     assert required_literals(re.compile(r"\d+(?!年)")) == ()
     assert required_literals(re.compile(r"a?b?")) == ()
-    assert regexscan.scan(re.compile(r"每\s*\d+年(?=累计)"))[1] == ()         # the engine looks for 每 itself
-    assert regexscan.scan(re.compile(r"(?<!\d)\d+年(?=累计)"))[1] == (("年",), ("累计",))
+    assert regexscan.scan(re.compile(r"每\s*\d+年(?=累计)"))[2] == ()         # the engine looks for 每 itself
+    assert regexscan.scan(re.compile(r"(?<!\d)\d+年(?=累计)"))[2] == (("年",), ("累计",))
 
 
 def _scanned_patterns() -> list[re.Pattern[str]]:
@@ -132,6 +169,9 @@ def test_finditer_gives_the_same_matches(index):
     pattern = _scanned_patterns()[index]
     scanner = span_scanner(pattern)
     assert scanner is not pattern
-    for text in (*_texts(), *_fuzz(pattern, n=2000, seed=index)):
-        got = [(m.span(), m.groups()) for m in regexscan.finditer(pattern, scanner, text)]
-        assert got == [(m.span(), m.groups()) for m in pattern.finditer(text)], (pattern.pattern, text[:80])
+    bmp = regexscan.bmp_scanner(scanner)
+    for text in (*_texts(), *_fuzz(pattern, n=2000, seed=index), *_ASTRAL):
+        expected = [(m.span(), m.groups()) for m in pattern.finditer(text)]
+        assert [(m.span(), m.groups()) for m in regexscan.finditer(pattern, scanner, text)] == expected, text[:80]
+        if not regexscan.beyond_bmp(text):
+            assert [(m.span(), m.groups()) for m in regexscan.finditer(pattern, bmp, text)] == expected, text[:80]

@@ -28,7 +28,7 @@ except ImportError:  # pragma: no cover - Python < 3.11
     import sre_constants as C  # type: ignore[no-redef]
     import sre_parse as P  # type: ignore[no-redef]
 
-__all__ = ["span_scanner", "required_literals", "scan", "finditer"]
+__all__ = ["span_scanner", "bmp_scanner", "beyond_bmp", "required_literals", "scan", "finditer"]
 
 _CATEGORY = {C.CATEGORY_DIGIT: r"\d", C.CATEGORY_NOT_DIGIT: r"\D", C.CATEGORY_SPACE: r"\s",
              C.CATEGORY_NOT_SPACE: r"\S", C.CATEGORY_WORD: r"\w", C.CATEGORY_NOT_WORD: r"\W"}
@@ -206,6 +206,49 @@ def span_scanner(pattern: re.Pattern[str]) -> re.Pattern[str]:
         return pattern
 
 
+@lru_cache(maxsize=1)
+def _bmp_decimals() -> str:
+    """The decimal digits of the Basic Multilingual Plane (what ``\\d`` matches there) as class ranges."""
+    ranges: list[list[int]] = []
+    for code in range(0x10000):
+        if chr(code).isdecimal():
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    return "".join(_char(lo) + ("-" + _char(hi) if hi != lo else "") for lo, hi in ranges)
+
+
+def beyond_bmp(text: str) -> bool:
+    """True when ``text`` has a character beyond the Basic Multilingual Plane (then only the exact scanners apply).
+
+    Such a character takes four bytes in UTF-16, any other two (a lone surrogate too, with
+    ``surrogatepass``); encoding is a few µs where a regex class of astral characters takes ~30 µs.
+    """
+    return len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text)
+
+
+def bmp_scanner(scanner: re.Pattern[str]) -> re.Pattern[str]:
+    """``scanner`` for texts without characters beyond the BMP: a ``\\d`` in its first set spelt out as ranges.
+
+    The engine tests ``\\d`` with a Unicode lookup at every character it skips, explicit ranges with
+    one bitmap lookup; in a text whose characters are all in the BMP both match the same characters.
+    ``scanner`` itself when its first set has no ``\\d`` or the rest cannot be written back.
+    """
+    items = list(_parsed(scanner.pattern)) if isinstance(scanner.pattern, str) else []
+    if scanner.flags & ~re.UNICODE or not items or items[0][0] is not C.IN:
+        return scanner
+    first = list(items[0][1])
+    digit = (C.CATEGORY, C.CATEGORY_DIGIT)
+    if digit not in first or any(op is C.NEGATE for op, _av in first):
+        return scanner
+    try:
+        rest = [item for item in first if item != digit]
+        return re.compile("[" + _bmp_decimals() + _set_items(rest) + "]" + _seq(items[1:]))
+    except (_Unsupported, re.error, RecursionError):
+        return scanner
+
+
 def finditer(pattern: re.Pattern[str], scanner: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
     """``pattern.finditer(text)`` (groups too), its starts found by ``scanner`` (:func:`span_scanner` of ``pattern``).
 
@@ -275,10 +318,10 @@ def required_literals(pattern: re.Pattern[str]) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(sorted(g)) for g in sorted(kept, key=len))   # the fewest strings first: cheapest to test
 
 
-def scan(pattern: re.Pattern[str]) -> tuple[re.Pattern[str], tuple[tuple[str, ...], ...]]:
-    """(:func:`span_scanner`, :func:`required_literals`) of ``pattern``: the groups only when the scanner
-    does not open with a literal, which the engine already looks for as fast as ``in`` would."""
+def scan(pattern: re.Pattern[str]) -> tuple[re.Pattern[str], re.Pattern[str], tuple[tuple[str, ...], ...]]:
+    """(:func:`span_scanner`, its :func:`bmp_scanner`, :func:`required_literals`) of ``pattern``: the groups
+    only when the scanner does not open with a literal, which the engine looks for as fast as ``in`` would."""
     scanner = span_scanner(pattern)
     if _parsed(scanner.pattern)[0][0] is C.LITERAL:
-        return scanner, ()
-    return scanner, required_literals(pattern)
+        return scanner, scanner, ()
+    return scanner, bmp_scanner(scanner), required_literals(pattern)

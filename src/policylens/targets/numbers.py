@@ -34,6 +34,7 @@ _NUM_RE = re.compile(
 )
 _NUM_GROUPS = ("pct", "pml", "fden", "fnum", "anum", "aden", "ara", "mult", "cn")
 _NUM_SCAN = regexscan.span_scanner(_NUM_RE)   # same matches, found without a try at every character
+_NUM_SCAN_BMP = regexscan.bmp_scanner(_NUM_SCAN)
 _SHARE_WORDS = re.compile(r"占|比例|比重|达到|达|超过|不低于|不少于|至少|约|近")
 _CLAUSE_BREAKS = set(",;。:!?，；：！？\n\r")
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*[-—–~至到]\s*((?:19|20)\d{2}))?\s*年(?!级)")
@@ -108,9 +109,11 @@ def _build_mask(t: str, rules: Rules) -> tuple[bytearray, bytearray]:
     """Characters excluded by rules (mask) and characters inside quotes/titles (quoted)."""
     n = len(t)
     mask = bytearray(n)
-    for scanner, literals in rules.exclusion_scans:  # the exclusions' spans (see policylens.regexscan)
+    wide = regexscan.beyond_bmp(t)
+    for exact, bmp, literals in rules.exclusion_scans:  # the exclusions' spans (see policylens.regexscan)
         if not all(any(lit in t for lit in group) for group in literals):
             continue                                  # a word every match needs is not in the text
+        scanner = exact if wide else bmp
         for m in scanner.finditer(t):
             start, end = m.span()
             if end > start:
@@ -194,7 +197,8 @@ def _unit_after(t: str, pos: int, rules: Rules, cn: bool = False) -> tuple[str |
 
 def _candidates(t: str, rules: Rules, mask: bytearray, quoted: bytearray) -> list[_Cand]:
     """Numbers followed by a counting word (ranges joined), minus exclusions."""
-    nums = [_parse_num(m, rules) for m in regexscan.finditer(_NUM_RE, _NUM_SCAN, t)]
+    wide = regexscan.beyond_bmp(t)
+    nums = [_parse_num(m, rules) for m in regexscan.finditer(_NUM_RE, _NUM_SCAN if wide else _NUM_SCAN_BMP, t)]
     out: list[_Cand] = []
     n = len(t)
     ratios = _ratios(t, rules, quoted)
@@ -298,7 +302,8 @@ def _ratios(t: str, rules: Rules, quoted: bytearray) -> dict[int, tuple[int, flo
     clock times (8:30) and scores (比赛3:1) out.
     """
     out: dict[int, tuple[int, float]] = {}
-    for m in regexscan.finditer(rules.ratio_re, rules.ratio_scan, t):
+    scanner = rules.ratio_scan if regexscan.beyond_bmp(t) else rules.ratio_scan_bmp
+    for m in regexscan.finditer(rules.ratio_re, scanner, t):
         a, b = float(m.group(1)), float(m.group(2))
         if a != 1 and b != 1:
             continue
