@@ -9,8 +9,11 @@ a leading lookbehind is moved one character on (``(?<!X)`` before a character = 
 after it), a repeat ``a{m,n}`` becomes ``a`` then ``a{m-1,n-1}``, the alternatives of a choice
 are guarded by ``(?<=[their first characters])``, in their order. The alternatives are tried
 in the same order at the same positions, so ``finditer`` gives the same spans (groups are
-not kept). :func:`required_literals` gives strings of which every match contains one, so a
-text that contains none of them can skip the pattern.
+not kept; :func:`finditer` matches the pattern itself where the scanner found a start, for
+its groups). :func:`bmp_scanner` spells a ``\\d`` of the first set out as the BMP's decimal
+ranges, for texts without characters beyond the BMP (:func:`beyond_bmp`).
+:func:`required_literals` gives groups of strings a text with a match contains one of each, so a
+text that lacks a group can skip the pattern.
 
 Both work on the parsed pattern (:mod:`re._parser`); a shape they do not handle leaves the
 pattern as it is (:func:`span_scanner`) or gives no literals (:func:`required_literals`).
