@@ -863,3 +863,91 @@ def test_progress_reports_without_a_plan_year(text, statuses):
 ])
 def test_reports_of_effects_are_not_targets(text):
     assert extract_targets(text).empty and not extract_quantities(text).empty
+
+
+def _plan_quantities_by_columns(plan, year):
+    """plan_quantities as it was written: extract_quantities, then doc_id and unit_path inserted."""
+    found = extract_quantities(plan, year)
+    if "unit_path" not in found.columns:
+        found.insert(0, "unit_path", "")
+    meta = getattr(plan, "meta", None) or {}
+    found.insert(0, "doc_id", str(meta.get("doc_id", "")))
+    from policylens.targets import QUANTITY_COLUMNS
+    return found[["doc_id", "unit_path", *QUANTITY_COLUMNS]].reset_index(drop=True)
+
+
+@pytest.mark.parametrize("source", ["plan", "no quantity", "string", "empty", "none", "plan-like"])
+def test_plan_quantities_frame_is_built_as_inserted(source):
+    """plan_quantities builds its frame in one go: the same columns, dtypes and values."""
+    from policylens import Plan
+    from policylens.targets import plan_quantities
+
+    text = "一、目标\n到2025年,全市新建幼儿园3所,学前三年毛入园率达到95%以上。2020年已建成2所。\n二、措施\n加强管理。"
+    plan = {
+        "plan": Plan.from_text(text, doc_id="p1"),
+        "no quantity": Plan.from_text("一、总体要求\n加强管理。", doc_id="p2"),
+        "string": text,
+        "empty": "",
+        "none": None,
+        "plan-like": _PlanLike(text, pd.DataFrame(), {"doc_id": "p3"}),
+    }[source]
+    got = plan_quantities(plan, 2021)
+    pd.testing.assert_frame_equal(got, _plan_quantities_by_columns(plan, 2021))
+    assert list(got.dtypes.astype(str)) == list(_plan_quantities_by_columns(plan, 2021).dtypes.astype(str))
+
+
+def test_units_by_first_character_match_as_the_whole_list():
+    """_match_unit looks only at the units that start with the character at the position: same answer as all units."""
+    from policylens import config
+    from policylens.targets.numbers import _BOUND_WORDS, _match_unit
+
+    rules = load_rules()
+
+    def by_list(t, pos, cn):
+        if not rules.unit_re.match(t, pos):
+            return None
+        for unit, canonical, _kind, not_before, digits_only in rules.units:
+            if digits_only and cn or not t.startswith(unit, pos):
+                continue
+            after = pos + len(unit)
+            if after < len(t) and t[after] in not_before and not t.startswith(_BOUND_WORDS, after):
+                continue
+            return unit, canonical, after
+        return None
+
+    units = [u[0] for u in rules.units]
+    text = "".join(u + tail for u in units for tail in ("", "以上", "所以", "学", "级", "。"))
+    for path in sorted(config.DATA_RAW.glob("*.txt")):
+        text += path.read_text(encoding="utf-8")
+    for pos in range(len(text)):
+        for cn in (False, True):
+            assert _match_unit(text, pos, rules, cn) == by_list(text, pos, cn), (pos, text[pos:pos + 6])
+
+
+def test_quantity_column_dtypes():
+    """Text columns stay object (not pandas' inferred str), numbers typed; doc_id and unit_path as inserted."""
+    from policylens.targets import plan_quantities
+
+    text = "到2025年,新建幼儿园3所,学前三年毛入园率达到95%以上。"
+    expected = {"quote": "object", "start": "int64", "end": "int64", "indicator": "object", "indicator_id": "object",
+                "value": "float64", "value_low": "float64", "value_high": "float64", "unit": "object",
+                "comparator": "object", "target_year": "Int64", "status": "object", "approx": "bool", "cue": "object"}
+    for found in (extract_quantities(text), extract_quantities("")):
+        assert dict(found.dtypes.astype(str)) == expected
+    rows = plan_quantities(text)
+    assert len(rows) == 2
+    assert dict(rows.dtypes.astype(str)) == {"doc_id": str(pd.Series(["x"]).dtype),
+                                             "unit_path": str(pd.Series(["x"]).dtype), **expected}
+
+
+def test_unit_paths_of_units_in_any_order():
+    """Units in text order are used as they are; units out of order are sorted first: the same paths."""
+    import sys
+
+    records_module = sys.modules["policylens.targets.records"]
+    units = pd.DataFrame({"path": ["一", "一/(一)", "二", "三"], "start": [0, 5, 20, 40], "end": [20, 12, 40, 60]})
+    starts = [0, 6, 13, 25, 59, 60, 70]
+    expected = ["一", "一/(一)", "", "二", "三", "", ""]   # the innermost unit starting before, or none
+    assert records_module._unit_paths(units, starts) == expected
+    shuffled = units.iloc[[2, 0, 3, 1]]
+    assert records_module._unit_paths(shuffled, starts) == expected

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from policylens import outline
+from policylens import outline, regexscan
 from policylens.numerals import arabic_value, fraction_value
 from policylens.numerals import cn_number as _cn_number
 from policylens.targets.rules import (
@@ -32,9 +32,13 @@ _NUM_RE = re.compile(
     r"|(?P<cn>零点[零〇一二三四五六七八九]+"
     r"|[〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*(?:点[零〇一二三四五六七八九]+)?)"
 )
+_NUM_GROUPS = ("pct", "pml", "fden", "fnum", "anum", "aden", "ara", "mult", "cn")
+_NUM_SCAN = regexscan.span_scanner(_NUM_RE)   # same matches, found without a try at every character
+_NUM_SCAN_BMP = regexscan.bmp_scanner(_NUM_SCAN)
 _SHARE_WORDS = re.compile(r"占|比例|比重|达到|达|超过|不低于|不少于|至少|约|近")
 _CLAUSE_BREAKS = set(",;。:!?，；：！？\n\r")
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*[-—–~至到]\s*((?:19|20)\d{2}))?\s*年(?!级)")
+_YEAR_SCAN = regexscan.span_scanner(_YEAR_RE)
 # approximate pairs: 两三所, 三五个
 # right comparators that may follow a unit whose next character would otherwise
 # make it another word (200所以上: 所以 is "therefore" only without 上)
@@ -62,27 +66,29 @@ class _Num:
 
 
 def _parse_num(m: re.Match[str], rules: Rules) -> _Num:
-    if m.group("pct") is not None or m.group("pml") is not None:
-        tok = m.group("pct") if m.group("pct") is not None else m.group("pml")
+    pct, pml, fden, fnum, anum, aden, ara, mult, cn = m.group(*_NUM_GROUPS)
+    start, end = m.span()
+    if pct is not None or pml is not None:
+        tok = pct if pct is not None else pml
         val = float(tok) if tok[0].isdigit() else cn_number(tok)
-        return _Num(m.start(), m.end(), val, percent="%" if m.group("pct") is not None else "‰", text=m.group())
-    if m.group("aden") is not None:
-        share = fraction_value(m.group("aden"), m.group("anum"))
-        return _Num(m.start(), m.end(), share[0] if share else None, percent="%", text=m.group(), mult="/")
-    if m.group("fden") is not None:
-        share = fraction_value(m.group("fden"), m.group("fnum"))
-        return _Num(m.start(), m.end(), share[0] if share else None, percent="%", text=m.group())
-    if m.group("ara") is not None:
-        val = arabic_value(m.group("ara"))
+        return _Num(start, end, val, percent="%" if pct is not None else "‰", text=m.group())
+    if aden is not None:
+        share = fraction_value(aden, anum)
+        return _Num(start, end, share[0] if share else None, percent="%", text=m.group(), mult="/")
+    if fden is not None:
+        share = fraction_value(fden, fnum)
+        return _Num(start, end, share[0] if share else None, percent="%", text=m.group())
+    if ara is not None:
+        val = arabic_value(ara)
         if val is not None:
-            val *= rules.multipliers.get(m.group("mult") or "", 1.0)
-        return _Num(m.start(), m.end(), val, text=m.group(), mult=m.group("mult") or "")
-    tok = m.group("cn")
+            val *= rules.multipliers.get(mult or "", 1.0)
+        return _Num(start, end, val, text=m.group(), mult=mult or "")
+    tok = cn
     if tok in _CN_PAIRS:
         lo, hi = _CN_PAIRS[tok]
-        return _Num(m.start(), m.end(), None, pair=(float(lo), float(hi)), is_cn=True, text=tok)
+        return _Num(start, end, None, pair=(float(lo), float(hi)), is_cn=True, text=tok)
     mult = next((ch for ch in reversed(tok) if ch in "万亿千"), "")
-    return _Num(m.start(), m.end(), cn_number(tok), is_cn=True, text=tok, mult=mult)
+    return _Num(start, end, cn_number(tok), is_cn=True, text=tok, mult=mult)
 
 
 # --------------------------------------------------------------------------- masks
@@ -103,10 +109,15 @@ def _build_mask(t: str, rules: Rules) -> tuple[bytearray, bytearray]:
     """Characters excluded by rules (mask) and characters inside quotes/titles (quoted)."""
     n = len(t)
     mask = bytearray(n)
-    for pattern, _reason in rules.exclusions:
-        for m in pattern.finditer(t):
-            if m.end() > m.start():
-                mask[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+    wide = regexscan.beyond_bmp(t)
+    for exact, bmp, literals in rules.exclusion_scans:  # the exclusions' spans (see policylens.regexscan)
+        if not all(any(lit in t for lit in group) for group in literals):
+            continue                                  # a word every match needs is not in the text
+        scanner = exact if wide else bmp
+        for m in scanner.finditer(t):
+            start, end = m.span()
+            if end > start:
+                mask[start:end] = b"\x01" * (end - start)
     for marker in _outline_markers(t):  # section numbers (一、 1. (一) (3)) are not quantities
         mask[marker.start:marker.end] = b"\x01" * (marker.end - marker.start)
     quoted = bytearray(n)
@@ -152,10 +163,9 @@ def _match_unit(t: str, pos: int, rules: Rules, cn: bool = False) -> tuple[str, 
     ``cn``: the number is a Chinese numeral; ``digits_only`` units (一支队伍,
     一条主线) are then idioms, not counts.
     """
-    m = rules.unit_re.match(t, pos)
-    if not m:
+    if not rules.unit_re.match(t, pos):
         return None
-    for unit, canonical, _kind, not_before, digits_only in rules.units:
+    for unit, canonical, _kind, not_before, digits_only in rules.units_by_first.get(t[pos], ()):
         if digits_only and cn:
             continue
         if t.startswith(unit, pos):
@@ -187,7 +197,8 @@ def _unit_after(t: str, pos: int, rules: Rules, cn: bool = False) -> tuple[str |
 
 def _candidates(t: str, rules: Rules, mask: bytearray, quoted: bytearray) -> list[_Cand]:
     """Numbers followed by a counting word (ranges joined), minus exclusions."""
-    nums = [_parse_num(m, rules) for m in _NUM_RE.finditer(t)]
+    wide = regexscan.beyond_bmp(t)
+    nums = [_parse_num(m, rules) for m in regexscan.finditer(_NUM_RE, _NUM_SCAN if wide else _NUM_SCAN_BMP, t)]
     out: list[_Cand] = []
     n = len(t)
     ratios = _ratios(t, rules, quoted)
@@ -291,7 +302,8 @@ def _ratios(t: str, rules: Rules, quoted: bytearray) -> dict[int, tuple[int, flo
     clock times (8:30) and scores (比赛3:1) out.
     """
     out: dict[int, tuple[int, float]] = {}
-    for m in rules.ratio_re.finditer(t):
+    scanner = rules.ratio_scan if regexscan.beyond_bmp(t) else rules.ratio_scan_bmp
+    for m in regexscan.finditer(rules.ratio_re, scanner, t):
         a, b = float(m.group(1)), float(m.group(2))
         if a != 1 and b != 1:
             continue

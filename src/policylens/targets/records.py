@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from policylens import regexscan
 from policylens.normalize import normalize
 from policylens.targets.annotate import (
     _annotate,
@@ -20,6 +21,7 @@ from policylens.targets.annotate import (
 from policylens.targets.numbers import (
     _SENTENCE_WINDOW,
     _YEAR_RE,
+    _YEAR_SCAN,
     _build_mask,
     _Cand,
     _candidates,
@@ -91,11 +93,20 @@ _INT_COLUMNS = frozenset({"start", "end"})
 _FLOAT_COLUMNS = frozenset({"value", "value_low", "value_high"})
 
 
-def _typed(rows: list[dict[str, Any]], unit_paths: list[str] | None) -> pd.DataFrame:
-    """The rows as a typed frame (column by column: a frame per plan is built in every build, so no ``astype``)."""
+def _typed(rows: list[dict[str, Any]], unit_paths: list[str] | None, doc_id: str | None = None) -> pd.DataFrame:
+    """The rows as a typed frame (column by column: a frame per plan is built in every build, so no ``astype``).
+
+    With ``doc_id``: ``quantities.csv`` rows, doc_id and unit_path ('' without paths) first, built in one go.
+    """
     if not rows:  # most short texts state no quantity: a copy of the one empty frame
-        return _empty_typed(unit_paths is not None).copy()
-    return _build_typed(rows, unit_paths)
+        found = _empty_typed(unit_paths is not None).copy()
+        if doc_id is None:
+            return found
+        if "unit_path" not in found.columns:
+            found.insert(0, "unit_path", "")
+        found.insert(0, "doc_id", doc_id)
+        return found[["doc_id", "unit_path", *QUANTITY_COLUMNS]].reset_index(drop=True)
+    return _build_typed(rows, unit_paths, doc_id)
 
 
 @lru_cache(maxsize=2)
@@ -103,8 +114,13 @@ def _empty_typed(with_paths: bool) -> pd.DataFrame:
     return _build_typed([], [] if with_paths else None)
 
 
-def _build_typed(rows: list[dict[str, Any]], unit_paths: list[str] | None) -> pd.DataFrame:
-    data: dict[str, Any] = {} if unit_paths is None else {"unit_path": unit_paths}
+def _build_typed(rows: list[dict[str, Any]], unit_paths: list[str] | None, doc_id: str | None = None) -> pd.DataFrame:
+    data: dict[str, Any] = {}
+    if doc_id is not None:  # lists: pandas infers the str dtype, as when the column is inserted
+        data["doc_id"] = [doc_id] * len(rows)
+        data["unit_path"] = unit_paths if unit_paths is not None else [""] * len(rows)
+    elif unit_paths is not None:
+        data["unit_path"] = unit_paths
     for name in QUANTITY_COLUMNS:
         values = [r[name] for r in rows]
         if name in _INT_COLUMNS:
@@ -116,7 +132,7 @@ def _build_typed(rows: list[dict[str, Any]], unit_paths: list[str] | None) -> pd
         elif name == "target_year":
             data[name] = pd.array(values, dtype="Int64")
         else:
-            data[name] = pd.Series(values, dtype=object)
+            data[name] = pd.Index(values, dtype=object)  # object, not inferred str (cheaper than a Series)
     return pd.DataFrame(data)
 
 
@@ -149,10 +165,13 @@ def _unit_paths(units: Any, starts: list[int]) -> list[str]:
     """Outline path of the unit each offset stands in (the innermost unit starting before it)."""
     if units is None or not {"path", "start", "end"}.issubset(getattr(units, "columns", ())) or len(units) == 0:
         return [""] * len(starts)
-    ordered = units.sort_values("start", kind="stable")
-    u_starts = [int(x) for x in ordered["start"]]
-    u_ends = [int(x) for x in ordered["end"]]
-    paths = [str(p) for p in ordered["path"]]
+    u_starts = [int(x) for x in units["start"].tolist()]
+    ordered = units
+    if any(b < a for a, b in zip(u_starts, u_starts[1:])):  # an outline's units are in order: no sort then
+        ordered = units.sort_values("start", kind="stable")
+        u_starts = [int(x) for x in ordered["start"].tolist()]
+    u_ends = [int(x) for x in ordered["end"].tolist()]
+    paths = [str(p) for p in ordered["path"].tolist()]
     out = []
     for pos in starts:
         i = bisect.bisect_right(u_starts, pos) - 1
@@ -203,15 +222,15 @@ def _rows(text: str, norm: Any, t: str, cands: list[_Cand], table: list, years: 
     return rows
 
 
-def _extract(text_or_plan: Any, plan_year: int | None) -> pd.DataFrame:
-    """Every quantity of a text or plan, typed."""
+def _extract(text_or_plan: Any, plan_year: int | None, doc_id: str | None = None) -> pd.DataFrame:
+    """Every quantity of a text or plan, typed (with ``doc_id``: as ``quantities.csv`` rows)."""
     text, plan_year, units = _plan_input(text_or_plan, plan_year)
     rows: list[dict[str, Any]] = []
     if text:
         rows = _quantities(text, plan_year, units)
     rows.sort(key=lambda r: r["start"])          # stable: list members keep their order
     paths = _unit_paths(units, [int(r["start"]) for r in rows]) if units is not None else None
-    return _typed(rows, paths)
+    return _typed(rows, paths, doc_id)
 
 
 def _quantities(text: str, plan_year: int | None, units: Any) -> list[dict[str, Any]]:
@@ -220,7 +239,7 @@ def _quantities(text: str, plan_year: int | None, units: Any) -> list[dict[str, 
     t = norm.text
     mask, quoted = _build_mask(t, rules)
     cands = _candidates(t, rules, mask, quoted)
-    years = [(m.start(), m.end(), int(m.group(2) or m.group(1))) for m in _YEAR_RE.finditer(t)]
+    years = [(m.start(), m.end(), int(m.group(2) or m.group(1))) for m in regexscan.finditer(_YEAR_RE, _YEAR_SCAN, t)]
     regions = plan_regions(units, rules) if units is not None else None
     table = _table_rows(t, rules, mask, quoted, cands, regions)
     if not cands and not table:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from policylens.targets.records import QUANTITY_COLUMNS, extract_quantities
+from policylens.targets.records import _extract
 
 #: Columns of :func:`targets_vs_results`.
 RESULT_COLUMNS: dict[str, str] = {
@@ -39,12 +39,8 @@ def plan_quantities(plan: Any, plan_year: int | None = None) -> pd.DataFrame:
     ``plan`` is a :class:`policylens.Plan` (or any object with ``.text``, ``.units``, ``.meta``);
     ``plan_year`` as for :func:`policylens.targets.extract_targets`.
     """
-    found = extract_quantities(plan, plan_year)
-    if "unit_path" not in found.columns:
-        found.insert(0, "unit_path", "")
     meta = getattr(plan, "meta", None) or {}
-    found.insert(0, "doc_id", str(meta.get("doc_id", "")))
-    return found[["doc_id", "unit_path", *QUANTITY_COLUMNS]].reset_index(drop=True)
+    return _extract(plan, plan_year, doc_id=str(meta.get("doc_id", "")))  # the columns in one frame
 
 
 def _met(comparator: str, target: float, low: float, high: float, reported: float) -> bool:

@@ -11,6 +11,7 @@ import pandas as pd
 from pydantic import Field, RootModel
 
 from policylens import config
+from policylens.regexscan import bmp_scanner, scan, span_scanner
 from policylens.rulefile import RuleFileError, RuleModel, compile_linear, load_yaml, read_yaml
 
 RULES_PATH = config.PACKAGE_DATA / "target_rules.yaml"
@@ -74,6 +75,26 @@ class Rules:
     population_units: frozenset[str] = frozenset()
     progress_before_re: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!)"))
     progress_after_re: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!)"))   # 成 → 10 (a tenth is ten per cent)
+    # Derived from the fields above in __post_init__ (not arguments: dataclasses.replace derives them anew).
+    #: the exclusions as scanned: (pattern with the same spans that opens with its first characters,
+    #: the same for texts without characters beyond the BMP, groups of strings a text with a match
+    #: contains one of each); see :mod:`policylens.regexscan`
+    exclusion_scans: tuple[tuple[re.Pattern[str], re.Pattern[str], tuple[tuple[str, ...], ...]], ...] = field(
+        init=False, repr=False, compare=False)
+    ratio_scan: re.Pattern[str] = field(init=False, repr=False, compare=False)   # span_scanner of ratio_re
+    ratio_scan_bmp: re.Pattern[str] = field(init=False, repr=False, compare=False)   # its bmp_scanner
+    #: ``units`` by their first character, in the same order (a unit can only start where its first character is)
+    units_by_first: dict[str, tuple[tuple[str, str, str, str, bool], ...]] = field(
+        init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "exclusion_scans", tuple(scan(pattern) for pattern, _reason in self.exclusions))
+        object.__setattr__(self, "ratio_scan", span_scanner(self.ratio_re))
+        object.__setattr__(self, "ratio_scan_bmp", bmp_scanner(self.ratio_scan))
+        by_first: dict[str, list[tuple[str, str, str, str, bool]]] = {}
+        for unit in self.units:
+            by_first.setdefault(unit[0][0], []).append(unit)
+        object.__setattr__(self, "units_by_first", {ch: tuple(units) for ch, units in by_first.items()})
 
 
 # --------------------------------------------------------------------------- rule-file models
