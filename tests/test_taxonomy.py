@@ -893,3 +893,51 @@ def test_model_cache_refuses_every_kind_of_bad_file(tmp_path):
     data = bytearray(deflated.getvalue())
     data[40:48] = b"\xff" * 8                                                 # a broken deflate stream
     assert refused(bytes(data))
+
+
+# ---------------------------------------------------------------- batch coding = unit by unit
+@pytest.mark.parametrize("mode", ["blend", "rules", "model"])
+def test_batch_coding_gives_each_unit_its_own_code(mode, training):
+    """The shares and blends of a batch (one matrix) are those of each unit coded alone."""
+    from policylens.taxonomy.coder import TaskCoder, _model_text
+    from policylens.taxonomy.text import split_heading
+
+    coder = TaskCoder(mode=mode)
+    coder = coder.fit(training, training["domain"]) if mode != "rules" else coder
+    coder._setup()
+    coder._prepare_coding()
+    items = pd.concat([training[["heading", "text"]].head(60), _units(OUT_OF_CORPUS)[["heading", "text"]],
+                       pd.DataFrame({"heading": ["", "", "统筹推进"], "text": ["", "abc 123", "深化改革。"]})],
+                      ignore_index=True)
+    prepared = [split_heading(h, t, coder.scoring_["max_derived_heading"]) for h, t in zip(items["heading"],
+                                                                                         items["text"])]
+    probas, rows = None, [None] * len(prepared)
+    if mode != "rules":
+        texts = [_model_text(h, b, coder.heading_repeat) for h, b in prepared]
+        features = coder._features(texts)
+        probas = coder._model_proba(texts, features)
+        rows = [(features.indices[features.indptr[i]:features.indptr[i + 1]],
+                 features.data[features.indptr[i]:features.indptr[i + 1]]) for i in range(len(prepared))]
+    batch = coder._code_batch(prepared, probas, rows)
+    alone = [coder._code_one(h, b, None if probas is None else probas[i], rows[i])
+             for i, (h, b) in enumerate(prepared)]
+    assert batch == alone
+    assert {row["evidence"].split(":")[0] for row in batch} >= ({"rules", "empty"} if mode == "rules" else {"empty"})
+
+
+def test_coded_columns_are_assigned_as_one_by_one(training):
+    """transform builds its frame in one step: the same frame as assigning each coded column to a copy."""
+    from policylens.taxonomy.coder import _with_columns, default_coder
+
+    units = training.head(12).assign(level=range(12)).set_index(pd.Index(list("abcdefghijkl")))
+    coder = default_coder()
+    columns = coder.code(list(units["heading"]), list(units["text"]))
+    slow = units.copy()
+    for name, values in columns.items():
+        slow[name] = values
+    fast = coder.transform(units)
+    pd.testing.assert_frame_equal(fast, slow, check_exact=True)
+    assert list(fast.columns).index("level") == list(units.columns).index("level")
+    assert _with_columns(units, columns) is not units and units["level"].dtype == "int64"
+    empty = coder.transform(units.head(0))
+    assert list(empty.columns) == list(slow.columns) and empty["needs_review"].dtype == bool
