@@ -941,3 +941,33 @@ def test_coded_columns_are_assigned_as_one_by_one(training):
     assert _with_columns(units, columns) is not units and units["level"].dtype == "int64"
     empty = coder.transform(units.head(0))
     assert list(empty.columns) == list(slow.columns) and empty["needs_review"].dtype == bool
+
+
+def _plan_tasks_reference(plan) -> pd.DataFrame:
+    """The straightforward tasks of a plan: every unit coded, the priority rows kept, doc_id first."""
+    from policylens.build import TASK_COLUMNS
+    from policylens.taxonomy import code_units
+
+    coded = code_units(plan.units[["seq", "path", "kind", "heading", "body"]])
+    coded = coded[coded["priority_unit"]].copy()
+    coded.insert(0, "doc_id", plan.doc_id)
+    return coded[list(TASK_COLUMNS)].reset_index(drop=True)
+
+
+@pytest.mark.parametrize("text", [
+    "某县2024年教育工作要点\n一、工作目标\n1. 推进城乡义务教育一体化发展。\n2. 学前三年毛入园率达到92%。\n"
+    "二、重点任务\n（一）加强师德师风建设。严禁在职教师有偿补课。\n（二）抓好校园安全。落实防溺水教育。\n"
+    "三、保障措施\n加强组织领导，落实经费保障。\n",
+    "某县2024年教育工作计划\n一、指导思想\n以立德树人为根本任务。\n二、工作目标\n1. 学前三年毛入园率达到92%。\n",
+])
+def test_plan_tasks_codes_only_the_priority_units_with_the_same_rows(text):
+    """plan_tasks codes only the priority units and builds its frame in one step: the frame (values,
+    dtypes, index) of coding every unit and keeping the priority rows, also when none is left."""
+    from policylens import Plan
+    from policylens.build import plan_tasks
+
+    plan = Plan.from_text(text, doc_id="county-2024")
+    fast, slow = plan_tasks(plan), _plan_tasks_reference(plan)
+    pd.testing.assert_frame_equal(fast, slow, check_exact=True)
+    assert [type(fast[c].array) for c in fast] == [type(slow[c].array) for c in slow]
+    assert fast.columns.dtype == slow.columns.dtype

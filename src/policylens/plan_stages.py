@@ -43,12 +43,17 @@ def document_row(plan: Plan, findings: list) -> dict:
 def plan_tasks(plan: Plan) -> pd.DataFrame:
     """The plan's priority units coded into the codebook (``tasks.csv`` rows): task and safeguard units, and
     numbered work items under a goal heading (``policylens.taxonomy.code_units``, column ``priority_unit``)."""
-    from policylens.taxonomy import code_units
+    from policylens.taxonomy.units import code_priority_units
 
-    coded = code_units(plan.units[["seq", "path", "kind", "heading", "body"]])
-    coded = coded[coded["priority_unit"]].copy()
-    coded.insert(0, "doc_id", plan.doc_id)
-    return coded[list(TASK_COLUMNS)].reset_index(drop=True)
+    units = plan.units
+    keep, coded = code_priority_units(units["kind"].astype(str).tolist(), units["heading"].tolist(),
+                                      units["body"].tolist(), units["path"].tolist())
+    # the frame in one step: the rows and dtypes of code_units(units)[priority_unit] with doc_id first
+    arrays = [pd.array([plan.doc_id] * len(keep), dtype="str"),
+              *(units[c]._values[keep] for c in ("seq", "path", "kind", "heading", "body")),
+              *(coded[c] for c in TASK_COLUMNS[6:])]
+    return pd.DataFrame._from_arrays(arrays, columns=pd.Index(list(TASK_COLUMNS)), index=pd.RangeIndex(len(keep)),
+                                     verify_integrity=False)
 
 
 def plan_targets(plan: Plan, tasks: pd.DataFrame, quantities: pd.DataFrame | None = None) -> pd.DataFrame:
