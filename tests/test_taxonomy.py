@@ -971,3 +971,42 @@ def test_plan_tasks_codes_only_the_priority_units_with_the_same_rows(text):
     pd.testing.assert_frame_equal(fast, slow, check_exact=True)
     assert [type(fast[c].array) for c in fast] == [type(slow[c].array) for c in slow]
     assert fast.columns.dtype == slow.columns.dtype
+
+
+def test_clean_without_noise_characters_matches_the_full_cleaning():
+    """_clean skips its noise patterns for a text with none of the characters they need: same text."""
+    import re
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from policylens.normalize import normalize
+    from policylens.taxonomy import text as tx
+
+    def full(value: str) -> str:
+        text = normalize(value).text
+        text = tx._TAG.sub(" ", tx._URL.sub(" ", text))
+        text = tx._PINYIN.sub(" ", text)
+        text = tx._CJK_GAP.sub("", text)
+        return re.sub(r"\s+", " ", text).strip()
+
+    piece = st.sampled_from(list("教育发展a Zǖ<>/:.w\u3000\t\xa0１Ａ，。體") + ["http://", "www.", "<b>"])
+
+    @settings(max_examples=400, deadline=None, derandomize=True)
+    @given(st.lists(piece, max_size=20))
+    def check(pieces):
+        value = "".join(pieces)
+        assert tx._clean(value) == full(value)
+
+    check()
+
+
+def test_rule_result_top_follows_changed_scores():
+    from policylens.taxonomy.rules import RuleResult
+
+    res = RuleResult({"moral": 2.0, "party": 1.0, "sport": 0.0}, Counter(), Counter(), [], [], {})
+    assert res.top() == ("moral", 2.0, 1.0)
+    res.scores["sport"] = 3.0
+    assert res.top() == ("sport", 3.0, 2.0)
+    res.scores["party"] = 3.0
+    assert res.top() == ("party", 3.0, 3.0)

@@ -36,6 +36,8 @@ TAXONOMY_COLUMNS: dict[str, str] = {
 }
 #: Columns of the shipped training data (:func:`build_training_data`).
 TRAINING_COLUMNS: tuple[str, ...] = ("doc_id", "path", "kind", "heading", "text", "domain", "secondary")
+#: pandas' string dtype (what a column of Python strings becomes), looked up once.
+_STR = pd.api.types.pandas_dtype("str")
 #: Domains that are an education level of the same name.
 _LEVEL_DOMAINS = frozenset({"preschool", "compulsory", "senior_secondary", "vocational"})
 
@@ -393,11 +395,11 @@ class TaskCoder(BaseEstimator, ClassifierMixin, TransformerMixin):
         coded = self._code_batch(prepared, probas, rows)
         review_below = self.scoring_["review_below"]
         confidence = [row["confidence"] for row in coded]
-        return {"domain": pd.array([row["domain"] for row in coded], dtype="str"),
-                "secondary_domains": pd.array([row["secondary_domains"] for row in coded], dtype="str"),
+        return {"domain": pd.array([row["domain"] for row in coded], dtype=_STR),
+                "secondary_domains": pd.array([row["secondary_domains"] for row in coded], dtype=_STR),
                 "confidence": np.array(confidence, dtype=np.float64),
-                "evidence": pd.array([row["evidence"] for row in coded], dtype="str"),
-                "level": pd.array([row["level"] for row in coded], dtype="str"),
+                "evidence": pd.array([row["evidence"] for row in coded], dtype=_STR),
+                "level": pd.array([row["level"] for row in coded], dtype=_STR),
                 "needs_review": np.array([c < review_below for c in confidence], dtype=bool)}
 
     @staticmethod

@@ -6,7 +6,7 @@ n-grams of a whole batch at once: the texts' code points in one array, each unig
 bigram within a text as one integer key, looked up in the sorted keys of the fitted
 vocabulary. The count matrix is the one the vectorizer builds (same rows, sorted columns,
 float counts), weighted and normalized with the vectorizer's own idf and scikit-learn's
-``normalize``, so the rows are identical (the tests compare them value for value);
+row normalization, so the rows are identical (the tests compare them value for value);
 :func:`class_proba` is the classifier's ``predict_proba`` on them without its input checks.
 Only the configuration the coder uses is supported (``analyzer="char"``, ``ngram_range=(1, 2)``,
 default preprocessing, counts not binary); :func:`tfidf_rows` falls back to the vectorizer
@@ -80,6 +80,7 @@ def tfidf_rows(vectorizer: Any, texts: list[str], counter: CharGramCounter | Non
     if counter is None or not texts or not _supported(vectorizer):
         return vectorizer.transform(texts)
     from sklearn.preprocessing import normalize
+    from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
     matrix = counter.counts(texts, vectorizer.lowercase)
     data = matrix.data
@@ -88,7 +89,9 @@ def tfidf_rows(vectorizer: Any, texts: list[str], counter: CharGramCounter | Non
         data += 1.0
     if vectorizer.use_idf:
         data *= vectorizer.idf_[matrix.indices]
-    if vectorizer.norm is not None:
+    if vectorizer.norm == "l2":
+        inplace_csr_row_normalize_l2(matrix)    # what normalize does after re-checking the matrix
+    elif vectorizer.norm is not None:
         matrix = normalize(matrix, norm=vectorizer.norm, copy=False)
     return matrix
 

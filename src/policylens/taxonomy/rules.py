@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import ahocorasick
 
@@ -62,9 +62,18 @@ class RuleResult:
     level_scores: dict[str, float]
     heading: str = ""
     body: str = ""
+    # the scores last ranked and their ranking: the boundary rules ask for it again and again
+    _ranked: tuple = field(default=(), init=False, repr=False, compare=False)
 
     def top(self) -> tuple[str, float, float]:
         """(best domain, its score, runner-up score): ranked by score, ties by code."""
+        state = tuple(self.scores.items())
+        if self._ranked and self._ranked[0] == state:
+            return self._ranked[1]
+        self._ranked = (state, self._rank())
+        return self._ranked[1]
+
+    def _rank(self) -> tuple[str, float, float]:
         items = iter(self.scores.items())
         top, best = next(items)
         second = None
