@@ -149,10 +149,11 @@ class CueRules:
         """Cues that scored for ``domain``: (term, count, points) for heading and for body."""
         def part(hits: Counter, head: bool, cap: float | None) -> list[tuple[str, int, float]]:
             out = []
+            cues = self.book.cues
             for term, n in hits.items():
-                w = self.book.cues.get(term, {}).get(domain, 0.0)
-                factor = self._head_factor(term) if head else 1.0
+                w = cues[term].get(domain, 0.0) if term in cues else 0.0
                 if w > 0:
+                    factor = self._head_factor(term) if head else 1.0
                     out.append((term, n, w * factor * (min(n, cap) if cap else n)))
             return sorted(out, key=lambda x: (-x[2], x[0]))
         return part(res.heading_hits, True, None), part(res.body_hits, False, self.body_cap)
@@ -287,10 +288,11 @@ class CueRules:
         """The heading breaks ties: near-equal leaders, only one of them named in the heading."""
         if res.notes or self.tie_ratio <= 1.0:
             return
-        ranked = sorted(res.scores.items(), key=lambda kv: (-kv[1], kv[0]))
-        (top, s1), (second, s2) = ranked[0], ranked[1]
+        top, s1, s2 = res.top()
         if s2 <= 0 or s1 > self.tie_ratio * s2:
             return
+        # the runner-up as ranked by score, then code
+        second = min(code for code, score in res.scores.items() if score == s2 and code != top)
         if self._heading_score(res, top) <= 0 < self._heading_score(res, second):
             res.scores[second] = s1 + 0.5
             res.notes.append(f"rule heading breaks tie → {second}")
