@@ -1010,3 +1010,20 @@ def test_rule_result_top_follows_changed_scores():
     assert res.top() == ("sport", 3.0, 2.0)
     res.scores["party"] = 3.0
     assert res.top() == ("party", 3.0, 3.0)
+
+
+@pytest.mark.parametrize("size", [0, 1, 7, 3000])
+def test_char_gram_hash_table_finds_every_vocabulary_key_and_no_other(size):
+    import numpy as np
+
+    from policylens.taxonomy.features import CharGramCounter
+
+    rng = np.random.default_rng(size)
+    chars = [chr(c) for c in rng.integers(0x4e00, 0x4e00 + 60, 2 * size)]
+    terms = list(dict.fromkeys(chars[:size] + [a + b for a, b in zip(chars[::2], chars[1::2])]))[:size]
+    counter = CharGramCounter({t: i for i, t in enumerate(terms)})
+    key = {t: ord(t) if len(t) == 1 else (ord(t[0]) << 21) | ord(t[1]) for t in terms}
+    probes = [a + b for a in map(chr, range(0x4e00, 0x4e00 + 60)) for b in ("", *map(chr, range(0x4e00, 0x4e10)))]
+    keys = np.array([ord(p) if len(p) == 1 else (ord(p[0]) << 21) | ord(p[1]) for p in probes], dtype=np.int64)
+    expected = [terms.index(p) if p in key else -1 for p in probes]
+    assert counter.columns(keys).tolist() == expected
