@@ -21,6 +21,8 @@ from policylens.document import Plan
 TASK_COLUMNS = ("doc_id", "seq", "path", "kind", "heading", "body", "domain", "secondary_domains", "confidence",
                 "level", "evidence", "needs_review")
 
+_STR = pd.api.types.pandas_dtype("str")   # pandas' string dtype, looked up once
+
 #: Document types whose targets take their years from the text, never from the plan's start year.
 MULTI_YEAR_TYPES = frozenset({"multi_year_action_plan", "development_plan"})
 
@@ -45,12 +47,11 @@ def plan_tasks(plan: Plan) -> pd.DataFrame:
     numbered work items under a goal heading (``policylens.taxonomy.code_units``, column ``priority_unit``)."""
     from policylens.taxonomy.units import code_priority_units
 
-    units = plan.units
-    keep, coded = code_priority_units(units["kind"].astype(str).tolist(), units["heading"].tolist(),
-                                      units["body"].tolist(), units["path"].tolist())
+    values = {c: plan.units[c]._values for c in TASK_COLUMNS[1:6]}   # seq, path, kind, heading, body
+    keep, coded = code_priority_units([str(k) for k in values["kind"].tolist()], values["heading"].tolist(),
+                                      values["body"].tolist(), values["path"].tolist())
     # the frame in one step: the rows and dtypes of code_units(units)[priority_unit] with doc_id first
-    arrays = [pd.array([plan.doc_id] * len(keep), dtype="str"),
-              *(units[c]._values[keep] for c in ("seq", "path", "kind", "heading", "body")),
+    arrays = [pd.array([plan.doc_id] * len(keep), dtype=_STR), *(values[c][keep] for c in TASK_COLUMNS[1:6]),
               *(coded[c] for c in TASK_COLUMNS[6:])]
     return pd.DataFrame._from_arrays(arrays, columns=pd.Index(list(TASK_COLUMNS)), index=pd.RangeIndex(len(keep)),
                                      verify_integrity=False)
