@@ -42,10 +42,13 @@ _STR = pd.api.types.pandas_dtype("str")
 _LEVEL_DOMAINS = frozenset({"preschool", "compulsory", "senior_secondary", "vocational"})
 
 
+_NON_CJK_RUN = re.compile(r"[^\u4e00-\u9fff]+")
+
+
 def _model_text(heading: str, body: str, heading_repeat: int) -> str:
     """Model input: heading repeated, then body; CJK only (digits, Latin and punctuation dropped)."""
     text = "。".join([heading] * heading_repeat + [body])
-    return re.sub(r"[^\u4e00-\u9fff]+", " ", text).strip()
+    return _NON_CJK_RUN.sub(" ", text).strip()
 
 
 def _two_cjk(text: str) -> bool:

@@ -101,6 +101,7 @@ class CueRules:
         # term -> ((domain, weight), ...) for the scored domains, so one pass over the hits scores all
         scored = set(self.codes)
         self._weights = {t: tuple((d, w) for d, w in ws.items() if d in scored) for t, ws in book.cues.items()}
+        self._levels = {t: tuple(ws.items()) for t, ws in book.level_cues.items()}
         rules = book.rules
         self.construction = set(rules.get("construction_cues", []))
         self.level_domains = list(rules.get("level_domains", []))
@@ -167,9 +168,10 @@ class CueRules:
         # Level facet scores (heading weighted like domains).
         # Same leftmost-longest hits as the domains, so a longer domain cue masks level cues inside it.
         level_scores: dict[str, float] = {}
+        levels = self._levels
         for hits, factor in ((hh, self.heading_weight), (bh, 1.0)):  # level facet unchanged
             for term, n in hits.items():
-                for lv, w in self.book.level_cues.get(term, {}).items():
+                for lv, w in levels.get(term, ()):
                     level_scores[lv] = level_scores.get(lv, 0.0) + w * factor * (n if factor != 1.0 else min(n, self.body_cap))
         if self.share_weight > 0:
             self._add_text_share(scores, body)
