@@ -194,9 +194,11 @@ def strip_marker(text: str, times: int = 3) -> str:
 # scraped annotations glued into words: pinyin after a character (動(dòng), 辦(bàn)) and
 # "(繁体:辦)"; both are deleted before the outline is read (the offsets keep the input's)
 _TONED = "\u00e0-\u00fc\u0101-\u01dc"
+# every alternative opens with the bracket (the CJK character before it checked behind it), so
+# a search skips to the brackets instead of trying the look-behind at every character
 _ANNOTATION = re.compile(
-    f"(?<=[\u4e00-\u9fff])[(（](?=[a-z ]{{0,30}}[{_TONED}])[a-z{_TONED} ]{{1,40}}[)）]"
-    f"|(?<=[\u4e00-\u9fff])[(（][a-z]{{1,6}}[1-5][)）]"
+    f"[(（](?<=[\u4e00-\u9fff][(（])(?=[a-z ]{{0,30}}[{_TONED}])[a-z{_TONED} ]{{1,40}}[)）]"
+    f"|[(（](?<=[\u4e00-\u9fff][(（])[a-z]{{1,6}}[1-5][)）]"
     "|[(（]繁(?:[体體]字?[:：]?|[:：])[^()（）\n]{1,6}[)）]")
 # where an inline marker may start: a bracket, a Chinese numeral run, digits, ⑴ ⒈ ①
 _INLINE_START = re.compile(
