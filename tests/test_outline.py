@@ -170,3 +170,30 @@ def test_annotation_pattern_finds_what_the_look_behind_first_pattern_found():
     check()
     assert _ANNOTATION.search("推动(dòng)改革").group() == "(dòng)"
     assert _ANNOTATION.search("a(dòng)") is None
+
+
+def test_inline_start_pattern_finds_what_the_plain_alternation_found():
+    """_INLINE_START opens with the class of first characters (a fast search) and names the
+    alternative by a look-behind: the same matches as the alternation as first written."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from policylens.outline import _INLINE_START
+
+    written = re.compile(
+        "第[一二三四五六七八九十百零〇两]{1,4}[章节篇部]"
+        "|[(（][ \u3000]*[一二三四五六七八九十百零〇两0-9０-９]"
+        "|[一二三四五六七八九十百零〇两]{1,4}[ \u3000]*[、.．]"
+        "|[0-9０-９]{1,3}[ \u3000]*[.．、)）]"
+        "|[\u2460-\u249b]")
+    piece = st.sampled_from(list("第一二十百〇两章节部(（)）、.．0１29 \u3000①⒈⑴⒛统是。a") + ["2018年", "三、", "(一)", "10."])
+
+    @settings(max_examples=800, deadline=None, derandomize=True)
+    @given(st.lists(piece, max_size=16), st.integers(0, 4), st.integers(0, 6))
+    def check(pieces, start, cut):
+        text = "".join(pieces)
+        end = max(len(text) - cut, 0)
+        expected = [m.span() for m in written.finditer(text, start, end)]
+        assert [m.span() for m in _INLINE_START.finditer(text, start, end)] == expected
+
+    check()
