@@ -48,3 +48,15 @@ def test_simplified_unit_text_is_not_detected_as_traditional():
     result = nz.normalize(text)
     assert result.text == "(三)推进义务教育优质均衡发展。新建、改扩建中小学校12所，新增学位8000个。"  # （）folded
     assert not result.converted_traditional
+
+
+def test_long_text_counts_agree_with_counting_every_character():
+    """A long text's CJK characters are counted from a histogram and a per-character table of what
+    t2s changes, filled as characters are met: the counts of looking at every character, before and
+    after the table knows them."""
+    rng = random.Random(11)
+    alphabet = [chr(c) for c in range(0x4E00, 0xA000, 7)] + list("學園達語覆沈，。 12ab") + [chr(0x20000)]
+    for _ in range(3):
+        text = "".join(rng.choice(alphabet) for _ in range(nz._LONG + rng.randint(0, 3000)))
+        assert nz._cjk_counts(text) == _counts(text)
+        assert nz._cjk_counts(text) == _counts(text)

@@ -50,6 +50,8 @@ _NON_CJK_RUN = re.compile(r"[^\u4e00-\u9fff]+")   # counting runs, not character
 _FOLDED = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(WIDTH_TABLE)) + "]")
 _CJK_FIRST, _CJK_LAST = 0x4E00, 0x9FFF
 _LONG = 4096          # characters from which CJK characters are counted with numpy
+# per CJK character: 1 when t2s changes it, 0 when not, -1 until a long text had it (filled as met)
+_CHANGES = np.full(_CJK_LAST - _CJK_FIRST + 1, -1, dtype=np.int8)
 
 
 @lru_cache(maxsize=1)
@@ -124,9 +126,12 @@ def _cjk_counts(text: str) -> tuple[int, int]:
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     cjk_codes = codes[(codes >= _CJK_FIRST) & (codes <= _CJK_LAST)] - _CJK_FIRST
     counts = np.bincount(cjk_codes, minlength=_CJK_LAST - _CJK_FIRST + 1)
-    changed = sum(int(counts[i]) for i in np.flatnonzero(counts)
-                  if _t2s_char(chr(_CJK_FIRST + int(i))) != chr(_CJK_FIRST + int(i)))
-    return len(cjk_codes), changed
+    present = np.flatnonzero(counts)
+    changes = _CHANGES
+    for i in present[changes[present] < 0].tolist():    # characters no text had before
+        ch = chr(_CJK_FIRST + i)
+        changes[i] = _t2s_char(ch) != ch
+    return len(cjk_codes), int(counts[present[changes[present] == 1]].sum())
 
 
 def changed_chars(before: str, after: str) -> int:
