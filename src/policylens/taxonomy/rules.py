@@ -233,8 +233,10 @@ class CueRules:
         as it names the level, and `teachers` is within ``staff_ratio`` of the lead.
         """
         scores = res.scores
+        if res.notes:
+            return
         top, top_score, _ = res.top()
-        if top not in self.level_domains or res.notes:
+        if top not in self.level_domains:
             return
         head_staff = self._heading_score(res, "teachers")
         # a level/group word that only qualifies the staff noun (特殊教育教师) does not name the level
@@ -249,8 +251,10 @@ class CueRules:
     def _rule_admission_system(self, res: RuleResult) -> None:
         """Admissions and examination systems are `governance`, even for one level (中考招生, 高考招生)."""
         scores = res.scores
+        if res.notes:
+            return
         top, top_score, _ = res.top()
-        if top not in self.admission_levels or res.notes:
+        if top not in self.admission_levels:
             return
         if not any(t in self.admission for t in res.heading_hits):
             return
@@ -267,15 +271,13 @@ class CueRules:
         the training sector (校外, 培训机构 ...) is `private`.
         """
         cue = self.double_reduction
-        if cue not in res.heading_hits and cue not in res.body_hits:
+        if cue not in res.heading_hits:      # only a 双减 heading decides a side
             return
         scores = res.scores
         top, _, _ = res.top()
         cur, pri = scores.get("curriculum", 0.0), scores.get("private", 0.0)
         head_private = self._heading_score(res, "private", skip=(cue,))
         head_school = self._heading_score(res, "curriculum", skip=(cue,))
-        if cue not in res.heading_hits:
-            return
         if top == "private" and head_private <= 0 and cur >= self.double_reduction_ratio * pri:
             scores["curriculum"] = pri + 1.0
             res.forced_secondary.append("private")
@@ -356,8 +358,10 @@ class CueRules:
         pupils (学校, 学生, 校园 ...) goes to `whole_person` when that domain is within
         ``school_sport_ratio`` of `sport`."""
         scores = res.scores
+        if res.notes:
+            return
         top, top_score, _ = res.top()
-        if top != "sport" or res.notes or not any(t in res.heading for t in self.school_sport):
+        if top != "sport" or not any(t in res.heading for t in self.school_sport):
             return
         if scores.get("whole_person", 0.0) >= self.school_sport_ratio * top_score:
             scores["whole_person"] = top_score + 1.0
@@ -369,8 +373,10 @@ class CueRules:
         whole_person-led task with a sport cue that names no school and no pupils anywhere
         (``school_sport_cues`` in heading or body) goes to `sport` (体育强县, 农民篮球赛)."""
         scores = res.scores
+        if res.notes:
+            return
         top, top_score, _ = res.top()
-        if top != "whole_person" or res.notes or scores.get("sport", 0.0) <= 0:
+        if top != "whole_person" or scores.get("sport", 0.0) <= 0:
             return
         if any(t in res.heading or t in res.body for t in self.school_sport):
             return
