@@ -62,3 +62,13 @@ def test_the_table_of_single_characters_is_opencc_on_each_character():
     block = [chr(code) for code in range(nz._CJK_FIRST, nz._CJK_LAST + 1)]
     extra = sorted({ch for key in nz._t2s_keys() for ch in key} - set(block))
     assert [nz._t2s_char(ch) for ch in block + extra] == [_alone(ch) for ch in block + extra]
+
+
+def test_long_text_counts_agree_with_counting_every_character():
+    """A long text's CJK characters are counted from a histogram and a per-character table of what
+    t2s changes: the counts of looking at every character."""
+    rng = random.Random(11)
+    alphabet = [chr(c) for c in range(0x4E00, 0xA000, 7)] + list("學園達語覆沈，。 12ab") + [chr(0x20000)]
+    for _ in range(3):
+        text = "".join(rng.choice(alphabet) for _ in range(nz._LONG + rng.randint(0, 3000)))
+        assert nz._cjk_counts(text) == _counts(text)

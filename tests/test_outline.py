@@ -144,3 +144,56 @@ def test_lost_line_breaks_are_restored_only_for_continuing_numbers():
     assert inline_breaks("(一)推进改革。落实(1)项制度，(2)项办法。\n") == []
     text = "三、重点工作（一）加强党建。（二）推进改革。"
     assert [text[i] for i in inline_breaks(text)] == ["（", "（"]
+
+
+def test_annotation_pattern_finds_what_the_look_behind_first_pattern_found():
+    """_ANNOTATION opens every alternative with the bracket (so a search skips to brackets) and
+    checks the CJK character behind it: the same matches as the pattern written look-behind first."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from policylens.outline import _ANNOTATION, _TONED
+
+    written = re.compile(
+        f"(?<=[\u4e00-\u9fff])[(（](?=[a-z ]{{0,30}}[{_TONED}])[a-z{_TONED} ]{{1,40}}[)）]"
+        f"|(?<=[\u4e00-\u9fff])[(（][a-z]{{1,6}}[1-5][)）]"
+        "|[(（]繁(?:[体體]字?[:：]?|[:：])[^()（）\n]{1,6}[)）]")
+    piece = st.sampled_from(["动", "辦", "(", "（", ")", "）", "dòng", "dong4", "ban", " ", "繁", "体", "體", "字", ":",
+                             "：", "a", "ǎ", "3", "\n", "x1", "一"])
+
+    @settings(max_examples=600, deadline=None, derandomize=True)
+    @given(st.lists(piece, max_size=14))
+    def check(pieces):
+        text = "".join(pieces)
+        assert [m.span() for m in _ANNOTATION.finditer(text)] == [m.span() for m in written.finditer(text)]
+
+    check()
+    assert _ANNOTATION.search("推动(dòng)改革").group() == "(dòng)"
+    assert _ANNOTATION.search("a(dòng)") is None
+
+
+def test_inline_start_pattern_finds_what_the_plain_alternation_found():
+    """_INLINE_START opens with the class of first characters (a fast search) and names the
+    alternative by a look-behind: the same matches as the alternation as first written."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from policylens.outline import _INLINE_START
+
+    written = re.compile(
+        "第[一二三四五六七八九十百零〇两]{1,4}[章节篇部]"
+        "|[(（][ \u3000]*[一二三四五六七八九十百零〇两0-9０-９]"
+        "|[一二三四五六七八九十百零〇两]{1,4}[ \u3000]*[、.．]"
+        "|[0-9０-９]{1,3}[ \u3000]*[.．、)）]"
+        "|[\u2460-\u249b]")
+    piece = st.sampled_from(list("第一二十百〇两章节部(（)）、.．0１29 \u3000①⒈⑴⒛统是。a") + ["2018年", "三、", "(一)", "10."])
+
+    @settings(max_examples=800, deadline=None, derandomize=True)
+    @given(st.lists(piece, max_size=16), st.integers(0, 4), st.integers(0, 6))
+    def check(pieces, start, cut):
+        text = "".join(pieces)
+        end = max(len(text) - cut, 0)
+        expected = [m.span() for m in written.finditer(text, start, end)]
+        assert [m.span() for m in _INLINE_START.finditer(text, start, end)] == expected
+
+    check()

@@ -719,3 +719,63 @@ def test_a_line_starting_with_a_number_is_no_bare_heading():
     units = parse_plan(text)
     assert list(units["path"]) == ["", "h1/1", "h1/2", "h2/1"]
     assert "2011年每个街道" in units.iloc[1]["body"]
+
+
+def _unit_kind_reference(headings: list[str], sections: int = 1) -> str:
+    """unit_kind as first written: every cue looked up with str.find / in, heading by heading."""
+    from policylens.normalize import to_simplified
+    from policylens.outline import strip_marker
+    from policylens.unit_kinds import cue_kind, kind_cues
+
+    cues = kind_cues()
+    if not headings:
+        return cues["default"]
+    headings = [to_simplified(h) for h in headings]
+    for heading in headings[:max(sections, 1)]:
+        by_section = cue_kind(heading, cues["section"])
+        if by_section:
+            return by_section
+        bare = strip_marker(heading.strip())
+        if len(bare) <= cues["review"]["max_chars"] and any(c in bare for c in cues["review"]["cues"]):
+            return "preamble"
+        if any(c in heading for c in cues["safeguard_heading"]) and not any(
+                w in heading for w in cues["safeguard_heading_unless"]):
+            return "safeguard"
+    exact = {cue: kind for kind, words in cues["heading_exact"].items() for cue in words}
+    for heading in reversed(headings):
+        whole = heading.strip().rstrip("。.:：;；").strip()
+        if whole in exact:
+            return exact[whole]
+        by_heading = cue_kind(heading, cues["heading"])
+        if by_heading:
+            return by_heading
+    return cues["default"]
+
+
+def _cue_title_reference(head: str) -> str:
+    from policylens.unit_kinds import _cue_words
+
+    for word in _cue_words():
+        if len(word) >= 4 and len(head) > len(word) and head.startswith(word) and head[len(word)] not in "和与及、暨，,":
+            return word
+    return ""
+
+
+def test_unit_kind_and_cue_title_patterns_match_the_cue_by_cue_lookups():
+    """unit_kind reads each cue table with one regex and cue_title only the cues of the heading's first
+    character: the kinds and titles of looking up every cue."""
+    from policylens.unit_kinds import _cue_words, cue_title, kind_cues, unit_kind
+
+    cues = kind_cues()
+    words = sorted(set(_cue_words()) | {w for ws in cues["heading_exact"].values() for w in ws})
+    piece = st.one_of(st.sampled_from(words), st.sampled_from([w[:2] for w in words] + list("和与、，一二（）1.目標 ")))
+    heading = st.lists(piece, max_size=5).map("".join)
+
+    @settings(max_examples=500, deadline=None, derandomize=True)
+    @given(st.lists(heading, max_size=4), st.integers(0, 3))
+    def check(headings, sections):
+        assert unit_kind(headings, sections) == _unit_kind_reference(headings, sections)
+        for head in headings:
+            assert cue_title(head) == _cue_title_reference(head)
+
+    check()

@@ -893,3 +893,137 @@ def test_model_cache_refuses_every_kind_of_bad_file(tmp_path):
     data = bytearray(deflated.getvalue())
     data[40:48] = b"\xff" * 8                                                 # a broken deflate stream
     assert refused(bytes(data))
+
+
+# ---------------------------------------------------------------- batch coding = unit by unit
+@pytest.mark.parametrize("mode", ["blend", "rules", "model"])
+def test_batch_coding_gives_each_unit_its_own_code(mode, training):
+    """The shares and blends of a batch (one matrix) are those of each unit coded alone."""
+    from policylens.taxonomy.coder import TaskCoder, _model_text
+    from policylens.taxonomy.text import split_heading
+
+    coder = TaskCoder(mode=mode)
+    coder = coder.fit(training, training["domain"]) if mode != "rules" else coder
+    coder._setup()
+    coder._prepare_coding()
+    items = pd.concat([training[["heading", "text"]].head(60), _units(OUT_OF_CORPUS)[["heading", "text"]],
+                       pd.DataFrame({"heading": ["", "", "统筹推进"], "text": ["", "abc 123", "深化改革。"]})],
+                      ignore_index=True)
+    prepared = [split_heading(h, t, coder.scoring_["max_derived_heading"]) for h, t in zip(items["heading"],
+                                                                                         items["text"])]
+    probas, rows = None, [None] * len(prepared)
+    if mode != "rules":
+        texts = [_model_text(h, b, coder.heading_repeat) for h, b in prepared]
+        features = coder._features(texts)
+        probas = coder._model_proba(texts, features)
+        rows = [(features.indices[features.indptr[i]:features.indptr[i + 1]],
+                 features.data[features.indptr[i]:features.indptr[i + 1]]) for i in range(len(prepared))]
+    batch = coder._code_batch(prepared, probas, rows)
+    alone = [coder._code_one(h, b, None if probas is None else probas[i], rows[i])
+             for i, (h, b) in enumerate(prepared)]
+    assert batch == alone
+    assert {row["evidence"].split(":")[0] for row in batch} >= ({"rules", "empty"} if mode == "rules" else {"empty"})
+
+
+def test_coded_columns_are_assigned_as_one_by_one(training):
+    """transform builds its frame in one step: the same frame as assigning each coded column to a copy."""
+    from policylens.taxonomy.coder import _with_columns, default_coder
+
+    units = training.head(12).assign(level=range(12)).set_index(pd.Index(list("abcdefghijkl")))
+    coder = default_coder()
+    columns = coder.code(list(units["heading"]), list(units["text"]))
+    slow = units.copy()
+    for name, values in columns.items():
+        slow[name] = values
+    fast = coder.transform(units)
+    pd.testing.assert_frame_equal(fast, slow, check_exact=True)
+    assert list(fast.columns).index("level") == list(units.columns).index("level")
+    assert _with_columns(units, columns) is not units and units["level"].dtype == "int64"
+    empty = coder.transform(units.head(0))
+    assert list(empty.columns) == list(slow.columns) and empty["needs_review"].dtype == bool
+
+
+def _plan_tasks_reference(plan) -> pd.DataFrame:
+    """The straightforward tasks of a plan: every unit coded, the priority rows kept, doc_id first."""
+    from policylens.build import TASK_COLUMNS
+    from policylens.taxonomy import code_units
+
+    coded = code_units(plan.units[["seq", "path", "kind", "heading", "body"]])
+    coded = coded[coded["priority_unit"]].copy()
+    coded.insert(0, "doc_id", plan.doc_id)
+    return coded[list(TASK_COLUMNS)].reset_index(drop=True)
+
+
+@pytest.mark.parametrize("text", [
+    "某县2024年教育工作要点\n一、工作目标\n1. 推进城乡义务教育一体化发展。\n2. 学前三年毛入园率达到92%。\n"
+    "二、重点任务\n（一）加强师德师风建设。严禁在职教师有偿补课。\n（二）抓好校园安全。落实防溺水教育。\n"
+    "三、保障措施\n加强组织领导，落实经费保障。\n",
+    "某县2024年教育工作计划\n一、指导思想\n以立德树人为根本任务。\n二、工作目标\n1. 学前三年毛入园率达到92%。\n",
+])
+def test_plan_tasks_codes_only_the_priority_units_with_the_same_rows(text):
+    """plan_tasks codes only the priority units and builds its frame in one step: the frame (values,
+    dtypes, index) of coding every unit and keeping the priority rows, also when none is left."""
+    from policylens import Plan
+    from policylens.build import plan_tasks
+
+    plan = Plan.from_text(text, doc_id="county-2024")
+    fast, slow = plan_tasks(plan), _plan_tasks_reference(plan)
+    pd.testing.assert_frame_equal(fast, slow, check_exact=True)
+    assert [type(fast[c].array) for c in fast] == [type(slow[c].array) for c in slow]
+    assert fast.columns.dtype == slow.columns.dtype
+
+
+def test_clean_without_noise_characters_matches_the_full_cleaning():
+    """_clean skips its noise patterns for a text with none of the characters they need: same text."""
+    import re
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from policylens.normalize import normalize
+    from policylens.taxonomy import text as tx
+
+    def full(value: str) -> str:
+        text = normalize(value).text
+        text = tx._TAG.sub(" ", tx._URL.sub(" ", text))
+        text = tx._PINYIN.sub(" ", text)
+        text = tx._CJK_GAP.sub("", text)
+        return re.sub(r"\s+", " ", text).strip()
+
+    piece = st.sampled_from(list("教育发展a Zǖ<>/:.w\u3000\t\xa0１Ａ，。體") + ["http://", "www.", "<b>"])
+
+    @settings(max_examples=400, deadline=None, derandomize=True)
+    @given(st.lists(piece, max_size=20))
+    def check(pieces):
+        value = "".join(pieces)
+        assert tx._clean(value) == full(value)
+
+    check()
+
+
+def test_rule_result_top_follows_changed_scores():
+    from policylens.taxonomy.rules import RuleResult
+
+    res = RuleResult({"moral": 2.0, "party": 1.0, "sport": 0.0}, Counter(), Counter(), [], [], {})
+    assert res.top() == ("moral", 2.0, 1.0)
+    res.scores["sport"] = 3.0
+    assert res.top() == ("sport", 3.0, 2.0)
+    res.scores["party"] = 3.0
+    assert res.top() == ("party", 3.0, 3.0)
+
+
+@pytest.mark.parametrize("size", [0, 1, 7, 3000])
+def test_char_gram_hash_table_finds_every_vocabulary_key_and_no_other(size):
+    import numpy as np
+
+    from policylens.taxonomy.features import CharGramCounter
+
+    rng = np.random.default_rng(size)
+    chars = [chr(c) for c in rng.integers(0x4e00, 0x4e00 + 60, 2 * size)]
+    terms = list(dict.fromkeys(chars[:size] + [a + b for a, b in zip(chars[::2], chars[1::2])]))[:size]
+    counter = CharGramCounter({t: i for i, t in enumerate(terms)})
+    key = {t: ord(t) if len(t) == 1 else (ord(t[0]) << 21) | ord(t[1]) for t in terms}
+    probes = [a + b for a in map(chr, range(0x4e00, 0x4e00 + 60)) for b in ("", *map(chr, range(0x4e00, 0x4e10)))]
+    keys = np.array([ord(p) if len(p) == 1 else (ord(p[0]) << 21) | ord(p[1]) for p in probes], dtype=np.int64)
+    expected = [terms.index(p) if p in key else -1 for p in probes]
+    assert counter.columns(keys).tolist() == expected

@@ -117,11 +117,16 @@ def _convertible() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
 
 
 @lru_cache(maxsize=1)
+def _changes() -> np.ndarray:
+    """Per character of the CJK block, whether ``t2s`` rewrites it (about 3,500 of 20,992)."""
+    return np.array([_t2s_char(chr(code)) != chr(code) for code in range(_CJK_FIRST, _CJK_LAST + 1)])
+
+
+@lru_cache(maxsize=1)
 def _changing() -> re.Pattern[str]:
-    """One character class of the CJK characters ``t2s`` rewrites (about 3,500 of 20,992), so a short
-    text's Traditional characters are counted in one regex scan."""
-    return re.compile("[" + "".join(chr(code) for code in range(_CJK_FIRST, _CJK_LAST + 1)
-                                    if _t2s_char(chr(code)) != chr(code)) + "]")
+    """One character class of the CJK characters ``t2s`` rewrites, so a short text's Traditional
+    characters are counted in one regex scan."""
+    return re.compile("[" + "".join(chr(_CJK_FIRST + int(i)) for i in np.flatnonzero(_changes())) + "]")
 
 
 def _cjk_counts(text: str) -> tuple[int, int]:
@@ -136,9 +141,7 @@ def _cjk_counts(text: str) -> tuple[int, int]:
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     cjk_codes = codes[(codes >= _CJK_FIRST) & (codes <= _CJK_LAST)] - _CJK_FIRST
     counts = np.bincount(cjk_codes, minlength=_CJK_LAST - _CJK_FIRST + 1)
-    changed = sum(int(counts[i]) for i in np.flatnonzero(counts)
-                  if _t2s_char(chr(_CJK_FIRST + int(i))) != chr(_CJK_FIRST + int(i)))
-    return len(cjk_codes), changed
+    return len(cjk_codes), int(counts[_changes()].sum())
 
 
 def changed_chars(before: str, after: str) -> int:

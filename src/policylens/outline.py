@@ -194,17 +194,24 @@ def strip_marker(text: str, times: int = 3) -> str:
 # scraped annotations glued into words: pinyin after a character (動(dòng), 辦(bàn)) and
 # "(繁体:辦)"; both are deleted before the outline is read (the offsets keep the input's)
 _TONED = "\u00e0-\u00fc\u0101-\u01dc"
+# every alternative opens with the bracket (the CJK character before it checked behind it), so
+# a search skips to the brackets instead of trying the look-behind at every character
 _ANNOTATION = re.compile(
-    f"(?<=[\u4e00-\u9fff])[(（](?=[a-z ]{{0,30}}[{_TONED}])[a-z{_TONED} ]{{1,40}}[)）]"
-    f"|(?<=[\u4e00-\u9fff])[(（][a-z]{{1,6}}[1-5][)）]"
+    f"[(（](?<=[\u4e00-\u9fff][(（])(?=[a-z ]{{0,30}}[{_TONED}])[a-z{_TONED} ]{{1,40}}[)）]"
+    f"|[(（](?<=[\u4e00-\u9fff][(（])[a-z]{{1,6}}[1-5][)）]"
     "|[(（]繁(?:[体體]字?[:：]?|[:：])[^()（）\n]{1,6}[)）]")
-# where an inline marker may start: a bracket, a Chinese numeral run, digits, ⑴ ⒈ ①
+# where an inline marker may start: 第X章, a bracket, a Chinese numeral run, digits, ⑴ ⒈ ①. The
+# pattern opens with the class of the first characters (one per alternative, the alternative
+# named by a look-behind at it), so a search skips to them instead of trying every
+# alternative at every character
+_CN_DIGITS = "一二三四五六七八九十百零〇两"
 _INLINE_START = re.compile(
-    "第[一二三四五六七八九十百零〇两]{1,4}[章节篇部]"
-    "|[(（][ \u3000]*[一二三四五六七八九十百零〇两0-9０-９]"
-    "|[一二三四五六七八九十百零〇两]{1,4}[ \u3000]*[、.．]"
-    "|[0-9０-９]{1,3}[ \u3000]*[.．、)）]"
-    "|[\u2460-\u249b]")
+    f"[第(（{_CN_DIGITS}0-9０-９\u2460-\u249b]"
+    f"(?:(?<=第)[{_CN_DIGITS}]{{1,4}}[章节篇部]"
+    f"|(?<=[(（])[ \u3000]*[{_CN_DIGITS}0-9０-９]"
+    f"|(?<=[{_CN_DIGITS}])[{_CN_DIGITS}]{{0,3}}[ \u3000]*[、.．]"
+    f"|(?<=[0-9０-９])[0-9０-９]{{0,2}}[ \u3000]*[.．、)）]"
+    f"|(?<=[\u2460-\u249b]))")
 _STOPS = "。；;！!？?"
 _NOT_BEFORE = set("0123456789０１２３４５６７８９.．第一二三四五六七八九十百零〇两")
 # a page-title fragment ends with the document's type word

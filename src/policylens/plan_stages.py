@@ -21,6 +21,8 @@ from policylens.document import Plan
 TASK_COLUMNS = ("doc_id", "seq", "path", "kind", "heading", "body", "domain", "secondary_domains", "confidence",
                 "level", "evidence", "needs_review")
 
+_STR = pd.api.types.pandas_dtype("str")   # pandas' string dtype, looked up once
+
 #: Document types whose targets take their years from the text, never from the plan's start year.
 MULTI_YEAR_TYPES = frozenset({"multi_year_action_plan", "development_plan"})
 
@@ -43,12 +45,16 @@ def document_row(plan: Plan, findings: list) -> dict:
 def plan_tasks(plan: Plan) -> pd.DataFrame:
     """The plan's priority units coded into the codebook (``tasks.csv`` rows): task and safeguard units, and
     numbered work items under a goal heading (``policylens.taxonomy.code_units``, column ``priority_unit``)."""
-    from policylens.taxonomy import code_units
+    from policylens.taxonomy.units import code_priority_units
 
-    coded = code_units(plan.units[["seq", "path", "kind", "heading", "body"]])
-    coded = coded[coded["priority_unit"]].copy()
-    coded.insert(0, "doc_id", plan.doc_id)
-    return coded[list(TASK_COLUMNS)].reset_index(drop=True)
+    values = {c: plan.units[c]._values for c in TASK_COLUMNS[1:6]}   # seq, path, kind, heading, body
+    keep, coded = code_priority_units([str(k) for k in values["kind"].tolist()], values["heading"].tolist(),
+                                      values["body"].tolist(), values["path"].tolist())
+    # the frame in one step: the rows and dtypes of code_units(units)[priority_unit] with doc_id first
+    arrays = [pd.array([plan.doc_id] * len(keep), dtype=_STR), *(values[c][keep] for c in TASK_COLUMNS[1:6]),
+              *(coded[c] for c in TASK_COLUMNS[6:])]
+    return pd.DataFrame._from_arrays(arrays, columns=pd.Index(list(TASK_COLUMNS)), index=pd.RangeIndex(len(keep)),
+                                     verify_integrity=False)
 
 
 def plan_targets(plan: Plan, tasks: pd.DataFrame, quantities: pd.DataFrame | None = None) -> pd.DataFrame:

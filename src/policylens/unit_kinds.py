@@ -9,6 +9,7 @@ is the one vocabulary of framing and review-of-the-past sections (read by target
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
@@ -74,7 +75,7 @@ def review_heading(heading: str) -> bool:
     """
     review = kind_rules().review
     heading = strip_marker(heading.strip())
-    return len(heading) <= review.max_chars and any(cue in heading for cue in review.cues)
+    return len(heading) <= review.max_chars and _matchers().review.search(heading) is not None
 
 
 def cue_kind(heading: str, table: dict[str, list[str]]) -> str | None:
@@ -86,6 +87,46 @@ def cue_kind(heading: str, table: dict[str, list[str]]) -> str | None:
             if pos >= 0 and (best is None or pos < best[0]):
                 best = (pos, kind)
     return best[1] if best else None
+
+
+def _any_of(words: list[str]) -> re.Pattern[str]:
+    """A pattern found in a text exactly when one of ``words`` occurs in it."""
+    return re.compile("|".join(map(re.escape, words))) if words else re.compile("(?!)")
+
+
+class _TablePattern:
+    """:func:`cue_kind` of one cue table in one regex search: the alternation of its cues, kind by
+    kind in table order, finds the earliest cue, and at that position the first kind in table
+    order with a cue there (the one :func:`cue_kind` keeps)."""
+
+    def __init__(self, table: dict[str, list[str]]):
+        self.kinds = [kind for kind, cues in table.items() if cues]
+        self.pattern = re.compile("|".join(f"(?P<k{i}>" + "|".join(map(re.escape, table[kind])) + ")"
+                                           for i, kind in enumerate(self.kinds))) if self.kinds else None
+
+    def kind(self, heading: str) -> str | None:
+        found = self.pattern.search(heading) if self.pattern is not None else None
+        return None if found is None else self.kinds[int(found.lastgroup[1:])]
+
+
+@dataclass(frozen=True)
+class _Matchers:
+    section: _TablePattern
+    heading: _TablePattern
+    exact: dict[str, str]
+    review: re.Pattern[str]
+    guards: re.Pattern[str]
+    unless: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _matchers() -> _Matchers:
+    """The cue file's tables as patterns and lookups, built once (:func:`unit_kind` runs per unit)."""
+    cues = kind_cues()
+    return _Matchers(_TablePattern(cues["section"]), _TablePattern(cues["heading"]),
+                     {cue: kind for kind, words in cues["heading_exact"].items() for cue in words},
+                     _any_of(cues["review"]["cues"]), _any_of(cues["safeguard_heading"]),
+                     _any_of(cues["safeguard_heading_unless"]))
 
 
 def unit_kind(headings: list[str], sections: int = 1) -> str:
@@ -100,24 +141,23 @@ def unit_kind(headings: list[str], sections: int = 1) -> str:
     cues = kind_cues()
     if not headings:
         return cues["default"]
+    match = _matchers()
     # cues are Simplified: a Traditional word in a Simplified page (目標) reads the same
     headings = [to_simplified(h) for h in headings]
-    guards = cues["safeguard_heading"]
     for heading in headings[:max(sections, 1)]:
-        by_section = cue_kind(heading, cues["section"])
+        by_section = match.section.kind(heading)
         if by_section:
             return by_section
         if review_heading(heading):
             return "preamble"
-        if any(cue in heading for cue in guards) and not any(
-                word in heading for word in cues["safeguard_heading_unless"]):
+        if match.guards.search(heading) and not match.unless.search(heading):
             return "safeguard"
-    exact = {cue: kind for kind, words in cues["heading_exact"].items() for cue in words}
+    exact = match.exact
     for heading in reversed(headings):
         whole = heading.strip().rstrip("。.:：;；").strip()
         if whole in exact:
             return exact[whole]
-        by_heading = cue_kind(heading, cues["heading"])
+        by_heading = match.heading.kind(heading)
         if by_heading:
             return by_heading
     return cues["default"]
@@ -127,9 +167,8 @@ def unit_kind(headings: list[str], sections: int = 1) -> str:
 def cue_title(head: str) -> str:
     """The kind cue (4+ characters) a long heading opens with when its body runs on after it
     with no punctuation (``总体要求坚持以科学发展观为统领…``); '' otherwise."""
-    for word in _cue_words():
-        if (len(word) >= 4 and len(head) > len(word) and head.startswith(word)
-                and head[len(word)] not in "和与及、暨，,"):
+    for word in _long_cue_words().get(head[:1], ()):
+        if len(head) > len(word) and head.startswith(word) and head[len(word)] not in "和与及、暨，,":
             return word
     return ""
 
@@ -145,6 +184,16 @@ def _cue_words() -> tuple[str, ...]:
              for ws in table.values() for w in ws}
     words.update(cues["safeguard_heading"], cues["review"]["cues"])
     return tuple(sorted(words, key=lambda w: (-len(w), w)))
+
+
+@lru_cache(maxsize=1)
+def _long_cue_words() -> dict[str, tuple[str, ...]]:
+    """The kind cues of 4+ characters by their first character, longest first (:func:`cue_title`)."""
+    out: dict[str, list[str]] = {}
+    for word in _cue_words():
+        if len(word) >= 4:
+            out.setdefault(word[0], []).append(word)
+    return {first: tuple(words) for first, words in out.items()}
 
 
 def run_in_title(head: str) -> str:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -36,10 +36,19 @@ TAXONOMY_COLUMNS: dict[str, str] = {
 }
 #: Columns of the shipped training data (:func:`build_training_data`).
 TRAINING_COLUMNS: tuple[str, ...] = ("doc_id", "path", "kind", "heading", "text", "domain", "secondary")
+#: pandas' string dtype (what a column of Python strings becomes), looked up once.
+_STR = pd.api.types.pandas_dtype("str")
+#: Domains that are an education level of the same name.
+_LEVEL_DOMAINS = frozenset({"preschool", "compulsory", "senior_secondary", "vocational"})
+
+
+_NON_CJK_RUN = re.compile(r"[^\u4e00-\u9fff]+")
+
+
 def _model_text(heading: str, body: str, heading_repeat: int) -> str:
     """Model input: heading repeated, then body; CJK only (digits, Latin and punctuation dropped)."""
     text = "。".join([heading] * heading_repeat + [body])
-    return re.sub(r"[^\u4e00-\u9fff]+", " ", text).strip()
+    return _NON_CJK_RUN.sub(" ", text).strip()
 
 
 def _two_cjk(text: str) -> bool:
@@ -194,38 +203,78 @@ class TaskCoder(BaseEstimator, ClassifierMixin, TransformerMixin):
     def _code_one(self, head: str, body: str, proba: np.ndarray | None,
                   row: tuple[np.ndarray, np.ndarray] | None) -> dict[str, Any]:
         """Code one unit from its normalized ``(head, body)`` (:func:`split_heading`), its model
-        probabilities (codebook order) and its TF-IDF row."""
-        sc, rules = self.scoring_, self.rules_
-        if not _two_cjk(head + body):
-            why = "empty text" if not (head + body).strip() else "no Chinese text to code"
-            return {"domain": OTHER, "secondary_domains": "", "confidence": 0.05,
-                    "evidence": f"empty: {why}", "level": "cross_level"}
-        res = rules.score(head, body)
-        codes = rules.codes
-        raw = np.array([res.scores[c] for c in codes])
-        total = raw.sum()
+        probabilities (codebook order) and its TF-IDF row (:meth:`_code_batch` of one unit)."""
+        probas = None if proba is None else np.asarray(proba)[None, :]
+        return self._code_batch([(head, body)], probas, [row])[0]
+
+    def _code_batch(self, prepared: list[tuple[str, str]], probas: np.ndarray | None,
+                    rows: list[tuple[np.ndarray, np.ndarray] | None]) -> list[dict[str, Any]]:
+        """Code units from their normalized ``(head, body)``, model probabilities (one row per unit,
+        codebook order) and TF-IDF rows: the rules per unit, the shares and blends of all units
+        at once (row by row the same arithmetic), then each unit's decision (:meth:`_decide`)."""
+        out: list[dict[str, Any] | None] = [None] * len(prepared)
+        results: list[RuleResult] = []
+        coded: list[int] = []
+        score = self.rules_.score
+        for i, (head, body) in enumerate(prepared):
+            if not _two_cjk(head + body):
+                why = "empty text" if not (head + body).strip() else "no Chinese text to code"
+                out[i] = {"domain": OTHER, "secondary_domains": "", "confidence": 0.05,
+                          "evidence": f"empty: {why}", "level": "cross_level"}
+            else:
+                results.append(score(head, body))
+                coded.append(i)
+        if results:
+            p_model = None if probas is None else probas[coded]
+            for i, res, numbers in zip(coded, results, self._shares(results, p_model)):
+                out[i] = self._decide(res, *numbers, rows[i])
+        return out  # type: ignore[return-value]
+
+    def _shares(self, results: list[RuleResult], proba: np.ndarray | None) -> Iterator[tuple]:
+        """Per unit: the rule total, rule shares, model shares, blend (lists in rule-code order, None
+        without a model) and the model's and the blend's best index and value.
+
+        Each row is the arithmetic of one unit (row sums of a C-ordered matrix are the sums of
+        its rows as 1-D arrays; the tests compare with units coded one by one).
+        """
+        sc, codes = self.scoring_, self.rules_.codes
+        raw = np.array([[res.scores[c] for c in codes] for res in results], dtype=float)
+        total = raw.sum(axis=1)
         prior = sc["prior"]
-        p_rules = (raw + prior) / (total + prior * len(codes))
+        p_rules = (raw + prior) / (total[:, None] + prior * len(codes))
+        totals, rules_rows = total.tolist(), p_rules.tolist()
+        if proba is None:
+            for t, pr in zip(totals, rules_rows):
+                yield t, pr, None, None, 0, 0.0, 0, 0.0
+            return
+        p_model = proba[:, self._rule_cols]
+        if self.mode == "blend":    # the model-only baseline stays the model alone
+            p_model = self._known_only(p_model, p_rules, codes)
+        blended = sc["rules_weight"] * p_rules + (1 - sc["rules_weight"]) * p_model
+        yield from zip(totals, rules_rows, p_model.tolist(), blended.tolist(),
+                       p_model.argmax(axis=1).tolist(), p_model.max(axis=1).tolist(),
+                       blended.argmax(axis=1).tolist(), blended.max(axis=1).tolist())
+
+    def _decide(self, res: RuleResult, total: float, p_rules: list[float], p_model: list[float] | None,
+                blended: list[float] | None, model_best: int, model_max: float, blend_best: int,
+                blend_max: float, row: tuple[np.ndarray, np.ndarray] | None) -> dict[str, Any]:
+        """One unit's code from its rule result and its shares (:meth:`_shares`)."""
+        sc = self.scoring_
+        codes = self.rules_.codes
         top, top_score, second = res.top()
         clear = top_score >= sc["clear_min_score"] and top_score >= sc["clear_ratio"] * max(second, 1e-9)
-        p_model = None
-        if proba is not None:
-            p_model = proba[self._rule_cols]
-            if self.mode == "blend":    # the model-only baseline stays the model alone
-                p_model = self._known_only(p_model, p_rules, codes)
         if self.mode == "rules" or (self.mode == "blend" and clear) or p_model is None:
             if total <= 0:
                 return {"domain": OTHER, "secondary_domains": "", "confidence": 0.1,
                         "evidence": "rules: no cue of any domain found", "level": self._level(OTHER, res)}
             domain, how = top, "rules"
-            conf = float(p_rules[self._code_pos[top]])
-            if p_model is not None:
-                blended = sc["rules_weight"] * p_rules + (1 - sc["rules_weight"]) * p_model
-                conf = max(conf, float(blended[self._code_pos[top]]))
+            conf = p_rules[self._code_pos[top]]
+            if blended is not None:
+                conf = max(conf, blended[self._code_pos[top]])
         elif self.mode == "model" or total <= 0 or top_score <= sc["other_max_score"]:
             # no cue, or only one weak generic cue (统筹, 改革): as if nothing were coded
-            domain, how = codes[int(np.argmax(p_model))], "model"
-            conf = float(p_model.max())
+            domain, how = codes[model_best], "model"
+            conf = model_max
             if total <= 0 or top_score <= sc["other_max_score"]:
                 conf = min(conf, 0.4)   # nothing in the codebook supports it
                 if self.mode == "blend" and conf < sc["other_max_proba"]:
@@ -237,9 +286,8 @@ class TaskCoder(BaseEstimator, ClassifierMixin, TransformerMixin):
                                         f"features {feats}) → {OTHER}",
                             "level": self._level(OTHER, res)}
         else:
-            blended = sc["rules_weight"] * p_rules + (1 - sc["rules_weight"]) * p_model
-            domain, how = codes[int(np.argmax(blended))], "blend"
-            conf = float(blended.max())
+            domain, how = codes[blend_best], "blend"
+            conf = blend_max
         secondary = self._secondary(domain, res)
         evidence = self._evidence(how, domain, res, p_rules, p_model, codes, row, clear)
         return {"domain": domain, "secondary_domains": ";".join(secondary),
@@ -248,12 +296,13 @@ class TaskCoder(BaseEstimator, ClassifierMixin, TransformerMixin):
 
     def _known_only(self, p_model: np.ndarray, p_rules: np.ndarray, codes: list[str]) -> np.ndarray:
         """The model cannot vote on domains absent from its training data (``sport`` is not in the
-        founding corpus): those get their rule share, the model's probabilities fill the rest."""
+        founding corpus): those get their rule share, the model's probabilities fill the rest
+        (one unit per row)."""
         known = self._known
         if known.all():
             return p_model
-        unknown_mass = float(p_rules[~known].sum())
-        return np.where(known, p_model * (1.0 - unknown_mass), p_rules)
+        unknown_mass = p_rules[:, ~known].sum(axis=1)
+        return np.where(known, p_model * (1.0 - unknown_mass)[:, None], p_rules)
 
     def _secondary(self, domain: str, res: RuleResult) -> list[str]:
         sc = self.scoring_
@@ -263,17 +312,16 @@ class TaskCoder(BaseEstimator, ClassifierMixin, TransformerMixin):
             if d != domain and d not in out:
                 out.append(d)
         threshold = max(sc["secondary_min"], sc["secondary_ratio"] * top_score)
-        for d, s in sorted(res.scores.items(), key=lambda kv: (-kv[1], kv[0])):
-            if d != domain and d != OTHER and d not in out and s >= threshold:
+        above = [(d, s) for d, s in res.scores.items() if s >= threshold and d != domain and d != OTHER]
+        for d, _ in sorted(above, key=lambda kv: (-kv[1], kv[0])):    # strongest first
+            if d not in out:
                 out.append(d)
         return out[: int(sc["max_secondary"])]
 
     def _level(self, domain: str, res: RuleResult) -> str:
         ls = res.level_scores
-        direct = {"preschool": "preschool", "compulsory": "compulsory",
-                  "senior_secondary": "senior_secondary", "vocational": "vocational"}
-        if domain in direct:
-            return direct[domain]
+        if domain in _LEVEL_DOMAINS:
+            return domain
         if domain == "higher_lifelong":
             return "higher" if ls.get("higher", 0) > ls.get("lifelong", 0) else "lifelong"
         total = sum(ls.values())
@@ -321,32 +369,48 @@ class TaskCoder(BaseEstimator, ClassifierMixin, TransformerMixin):
         needs no fitting; a ``blend`` or ``model`` coder raises ``NotFittedError`` until fitted.
         """
         X = _as_frame(X)
+        columns = self.code(_column(X, "heading"), _text_column(X))
+        if not len(X):
+            return self._added_slowly(X, columns)
+        return _with_columns(X, columns)
+
+    def code(self, headings: list[Any], texts: list[Any]) -> dict[str, Any]:
+        """The :data:`TAXONOMY_COLUMNS` of units given as headings and texts (arrays, one row per unit;
+        the text columns are pandas' ``str`` arrays). See :meth:`transform`."""
         if self.mode != "rules" and not hasattr(self, "model_"):
             raise NotFittedError(f"this TaskCoder (mode={self.mode!r}) is not fitted: call fit(X, y) first, "
                                  "or use mode='rules' or policylens.code_tasks (fitted on the founding corpus)")
         if not hasattr(self, "rules_"):
             self._setup()
         self._prepare_coding()
-        heads, texts = _column(X, "heading"), _text_column(X)
         use_model = self.mode != "rules"
-        prepared = [split_heading(h, t, self.scoring_["max_derived_heading"]) for h, t in zip(heads, texts)]
+        prepared = [split_heading(h, t, self.scoring_["max_derived_heading"]) for h, t in zip(headings, texts)]
         probas = features = None
-        if use_model:
+        if use_model and prepared:
             mtexts = [_model_text(h, b, self.heading_repeat) for h, b in prepared]
-            features = self._features(mtexts) if mtexts else None
+            features = self._features(mtexts)
             probas = self._model_proba(mtexts, features)
-        rows = []
-        for i, (head, body) in enumerate(prepared):
-            row = None
-            if features is not None:
-                lo, hi = features.indptr[i], features.indptr[i + 1]
-                row = (features.indices[lo:hi], features.data[lo:hi])
-            rows.append(self._code_one(head, body, probas[i] if probas is not None else None, row))
-        out = X.copy()
+        if features is not None:
+            indptr, indices, data = features.indptr, features.indices, features.data
+            rows = [(indices[lo:hi], data[lo:hi]) for lo, hi in zip(indptr[:-1].tolist(), indptr[1:].tolist())]
+        else:
+            rows = [None] * len(prepared)
+        coded = self._code_batch(prepared, probas, rows)
         review_below = self.scoring_["review_below"]
-        for row in rows:
-            row["needs_review"] = bool(row["confidence"] < review_below)
-        coded = pd.DataFrame(rows, index=X.index, columns=list(TAXONOMY_COLUMNS))
+        confidence = [row["confidence"] for row in coded]
+        return {"domain": pd.array([row["domain"] for row in coded], dtype=_STR),
+                "secondary_domains": pd.array([row["secondary_domains"] for row in coded], dtype=_STR),
+                "confidence": np.array(confidence, dtype=np.float64),
+                "evidence": pd.array([row["evidence"] for row in coded], dtype=_STR),
+                "level": pd.array([row["level"] for row in coded], dtype=_STR),
+                "needs_review": np.array([c < review_below for c in confidence], dtype=bool)}
+
+    @staticmethod
+    def _added_slowly(X: pd.DataFrame, columns: dict[str, Any]) -> pd.DataFrame:
+        """``X`` with the coded columns assigned one by one (an empty frame: the dtypes pandas gives
+        an empty coded frame)."""
+        out = X.copy()
+        coded = pd.DataFrame([], index=X.index, columns=list(TAXONOMY_COLUMNS))
         coded["needs_review"] = coded["needs_review"].astype(bool)
         for col in TAXONOMY_COLUMNS:
             out[col] = coded[col]
@@ -355,6 +419,26 @@ class TaskCoder(BaseEstimator, ClassifierMixin, TransformerMixin):
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Primary domain codes."""
         return self.transform(X)["domain"].to_numpy()
+
+
+def _with_columns(X: pd.DataFrame, columns: dict[str, Any]) -> pd.DataFrame:
+    """``X`` with ``columns`` set as by ``out[name] = values`` on a copy (a column of ``X`` keeps its
+    place, a new one comes last), built in one step: assigning columns to a frame one by one
+    costs more than coding a plan's few dozen units."""
+    if not X.columns.is_unique or isinstance(X.columns, pd.MultiIndex):
+        out = X.copy()
+        for name, values in columns.items():
+            out[name] = values
+        return out
+    names = list(X.columns)
+    # a column's own values (a NumPy array, or its extension array) copied as X.copy() would
+    arrays = [columns[name] if name in columns else column._values.copy() for name, column in X.items()]
+    for name, values in columns.items():
+        if name not in X.columns:
+            names.append(name)
+            arrays.append(values)
+    return pd.DataFrame._from_arrays(arrays, columns=pd.Index(names, dtype=X.columns.dtype), index=X.index,
+                                     verify_integrity=False)
 
 
 # --------------------------------------------------------------------------- training data

@@ -3,10 +3,10 @@
 :class:`TfidfVectorizer` counts n-grams with a Python loop over every n-gram of every text,
 about a third of the coder's time per unit. :class:`CharGramCounter` counts the same
 n-grams of a whole batch at once: the texts' code points in one array, each unigram and each
-bigram within a text as one integer key, looked up in the sorted keys of the fitted
-vocabulary. The count matrix is the one the vectorizer builds (same rows, sorted columns,
+bigram within a text as one integer key, looked up in a hash table of the keys of the
+fitted vocabulary. The count matrix is the one the vectorizer builds (same rows, sorted columns,
 float counts), weighted and normalized with the vectorizer's own idf and scikit-learn's
-``normalize``, so the rows are identical (the tests compare them value for value);
+row normalization, so the rows are identical (the tests compare them value for value);
 :func:`class_proba` is the classifier's ``predict_proba`` on them without its input checks.
 Only the configuration the coder uses is supported (``analyzer="char"``, ``ngram_range=(1, 2)``,
 default preprocessing, counts not binary); :func:`tfidf_rows` falls back to the vectorizer
@@ -22,6 +22,7 @@ import scipy.sparse as sp
 
 _WHITE_SPACES = re.compile(r"\s\s+")     # the vectorizer's own whitespace folding for char n-grams
 _SHIFT = 21                               # code points are < 2**21: a bigram key is c1 << 21 | c2
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)   # 2**64 / golden ratio, odd
 
 
 def _supported(vectorizer: Any) -> bool:
@@ -46,6 +47,34 @@ class CharGramCounter:
             cols[i] = col
         order = np.argsort(keys, kind="stable")
         self.keys, self.cols, self.n_features = keys[order], cols[order], len(vocabulary)
+        # an open-addressing hash table of the keys (at most a quarter full, linear probing):
+        # one probe finds most keys, where a binary search takes ~14 steps
+        bits = max(int(4 * len(keys)).bit_length(), 4)
+        self._mask, self._shift = (1 << bits) - 1, np.uint64(64 - bits)
+        table_keys, table_cols = [-1] * (1 << bits), [0] * (1 << bits)
+        for key, col, slot in zip(self.keys.tolist(), self.cols.tolist(), self._slots(self.keys).tolist()):
+            while table_keys[slot] != -1:
+                slot = (slot + 1) & self._mask
+            table_keys[slot], table_cols[slot] = key, col
+        self._table_keys = np.array(table_keys, dtype=np.int64)
+        self._table_cols = np.array(table_cols, dtype=np.int64)
+
+    def _slots(self, keys: np.ndarray) -> np.ndarray:
+        """Home slot of each key (Fibonacci hashing: the top bits of key × 2⁶⁴/φ)."""
+        return ((keys.astype(np.uint64) * _GOLDEN) >> self._shift).astype(np.intp)
+
+    def columns(self, keys: np.ndarray) -> np.ndarray:
+        """The vocabulary column of each n-gram key, -1 for a key not in the vocabulary."""
+        cols = np.full(len(keys), -1, dtype=np.int64)
+        todo = np.arange(len(keys))
+        slot = self._slots(keys)
+        while len(todo):
+            held = self._table_keys[slot]
+            hit = held == keys[todo]
+            cols[todo[hit]] = self._table_cols[slot[hit]]
+            probe = ~hit & (held != -1)            # another key here: try the next slot
+            todo, slot = todo[probe], (slot[probe] + 1) & self._mask
+        return cols
 
     def counts(self, texts: list[str], lowercase: bool = True) -> sp.csr_array:
         """The count matrix (rows = texts, float64, sorted column indices)."""
@@ -56,13 +85,10 @@ class CharGramCounter:
         inside = doc_of[:-1] == doc_of[1:]               # bigrams never span two texts
         keys = np.concatenate([points, (points[:-1][inside] << _SHIFT) | points[1:][inside]])
         rows = np.concatenate([doc_of, doc_of[:-1][inside]])
-        found = np.zeros(len(keys), dtype=bool)
-        pos = np.searchsorted(self.keys, keys)
-        if len(self.keys):
-            inrange = pos < len(self.keys)
-            found[inrange] = self.keys[pos[inrange]] == keys[inrange]
+        cols = self.columns(keys)
+        found = cols >= 0
         # one (row, column) cell per distinct key: sorted by row, then column, with its count
-        cells, counts = np.unique(rows[found] * self.n_features + self.cols[pos[found]], return_counts=True)
+        cells, counts = np.unique(rows[found] * self.n_features + cols[found], return_counts=True)
         index = np.int32 if max(len(cells), self.n_features) < np.iinfo(np.int32).max else np.int64
         indptr = np.zeros(len(docs) + 1, dtype=index)
         np.cumsum(np.bincount(cells // max(self.n_features, 1), minlength=len(docs)), out=indptr[1:])
@@ -80,6 +106,7 @@ def tfidf_rows(vectorizer: Any, texts: list[str], counter: CharGramCounter | Non
     if counter is None or not texts or not _supported(vectorizer):
         return vectorizer.transform(texts)
     from sklearn.preprocessing import normalize
+    from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
     matrix = counter.counts(texts, vectorizer.lowercase)
     data = matrix.data
@@ -88,7 +115,9 @@ def tfidf_rows(vectorizer: Any, texts: list[str], counter: CharGramCounter | Non
         data += 1.0
     if vectorizer.use_idf:
         data *= vectorizer.idf_[matrix.indices]
-    if vectorizer.norm is not None:
+    if vectorizer.norm == "l2":
+        inplace_csr_row_normalize_l2(matrix)    # what normalize does after re-checking the matrix
+    elif vectorizer.norm is not None:
         matrix = normalize(matrix, norm=vectorizer.norm, copy=False)
     return matrix
 

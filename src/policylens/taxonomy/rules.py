@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import ahocorasick
 
@@ -62,9 +62,18 @@ class RuleResult:
     level_scores: dict[str, float]
     heading: str = ""
     body: str = ""
+    # the scores last ranked and their ranking: the boundary rules ask for it again and again
+    _ranked: tuple = field(default=(), init=False, repr=False, compare=False)
 
     def top(self) -> tuple[str, float, float]:
         """(best domain, its score, runner-up score): ranked by score, ties by code."""
+        state = tuple(self.scores.items())
+        if self._ranked and self._ranked[0] == state:
+            return self._ranked[1]
+        self._ranked = (state, self._rank())
+        return self._ranked[1]
+
+    def _rank(self) -> tuple[str, float, float]:
         items = iter(self.scores.items())
         top, best = next(items)
         second = None
@@ -92,6 +101,7 @@ class CueRules:
         # term -> ((domain, weight), ...) for the scored domains, so one pass over the hits scores all
         scored = set(self.codes)
         self._weights = {t: tuple((d, w) for d, w in ws.items() if d in scored) for t, ws in book.cues.items()}
+        self._levels = {t: tuple(ws.items()) for t, ws in book.level_cues.items()}
         rules = book.rules
         self.construction = set(rules.get("construction_cues", []))
         self.level_domains = list(rules.get("level_domains", []))
@@ -140,10 +150,11 @@ class CueRules:
         """Cues that scored for ``domain``: (term, count, points) for heading and for body."""
         def part(hits: Counter, head: bool, cap: float | None) -> list[tuple[str, int, float]]:
             out = []
+            cues = self.book.cues
             for term, n in hits.items():
-                w = self.book.cues.get(term, {}).get(domain, 0.0)
-                factor = self._head_factor(term) if head else 1.0
+                w = cues[term].get(domain, 0.0) if term in cues else 0.0
                 if w > 0:
+                    factor = self._head_factor(term) if head else 1.0
                     out.append((term, n, w * factor * (min(n, cap) if cap else n)))
             return sorted(out, key=lambda x: (-x[2], x[0]))
         return part(res.heading_hits, True, None), part(res.body_hits, False, self.body_cap)
@@ -157,9 +168,10 @@ class CueRules:
         # Level facet scores (heading weighted like domains).
         # Same leftmost-longest hits as the domains, so a longer domain cue masks level cues inside it.
         level_scores: dict[str, float] = {}
+        levels = self._levels
         for hits, factor in ((hh, self.heading_weight), (bh, 1.0)):  # level facet unchanged
             for term, n in hits.items():
-                for lv, w in self.book.level_cues.get(term, {}).items():
+                for lv, w in levels.get(term, ()):
                     level_scores[lv] = level_scores.get(lv, 0.0) + w * factor * (n if factor != 1.0 else min(n, self.body_cap))
         if self.share_weight > 0:
             self._add_text_share(scores, body)
@@ -221,8 +233,10 @@ class CueRules:
         as it names the level, and `teachers` is within ``staff_ratio`` of the lead.
         """
         scores = res.scores
+        if res.notes:
+            return
         top, top_score, _ = res.top()
-        if top not in self.level_domains or res.notes:
+        if top not in self.level_domains:
             return
         head_staff = self._heading_score(res, "teachers")
         # a level/group word that only qualifies the staff noun (特殊教育教师) does not name the level
@@ -237,8 +251,10 @@ class CueRules:
     def _rule_admission_system(self, res: RuleResult) -> None:
         """Admissions and examination systems are `governance`, even for one level (中考招生, 高考招生)."""
         scores = res.scores
+        if res.notes:
+            return
         top, top_score, _ = res.top()
-        if top not in self.admission_levels or res.notes:
+        if top not in self.admission_levels:
             return
         if not any(t in self.admission for t in res.heading_hits):
             return
@@ -255,15 +271,13 @@ class CueRules:
         the training sector (校外, 培训机构 ...) is `private`.
         """
         cue = self.double_reduction
-        if cue not in res.heading_hits and cue not in res.body_hits:
+        if cue not in res.heading_hits:      # only a 双减 heading decides a side
             return
         scores = res.scores
         top, _, _ = res.top()
         cur, pri = scores.get("curriculum", 0.0), scores.get("private", 0.0)
         head_private = self._heading_score(res, "private", skip=(cue,))
         head_school = self._heading_score(res, "curriculum", skip=(cue,))
-        if cue not in res.heading_hits:
-            return
         if top == "private" and head_private <= 0 and cur >= self.double_reduction_ratio * pri:
             scores["curriculum"] = pri + 1.0
             res.forced_secondary.append("private")
@@ -278,10 +292,11 @@ class CueRules:
         """The heading breaks ties: near-equal leaders, only one of them named in the heading."""
         if res.notes or self.tie_ratio <= 1.0:
             return
-        ranked = sorted(res.scores.items(), key=lambda kv: (-kv[1], kv[0]))
-        (top, s1), (second, s2) = ranked[0], ranked[1]
+        top, s1, s2 = res.top()
         if s2 <= 0 or s1 > self.tie_ratio * s2:
             return
+        # the runner-up as ranked by score, then code
+        second = min(code for code, score in res.scores.items() if score == s2 and code != top)
         if self._heading_score(res, top) <= 0 < self._heading_score(res, second):
             res.scores[second] = s1 + 0.5
             res.notes.append(f"rule heading breaks tie → {second}")
@@ -343,8 +358,10 @@ class CueRules:
         pupils (学校, 学生, 校园 ...) goes to `whole_person` when that domain is within
         ``school_sport_ratio`` of `sport`."""
         scores = res.scores
+        if res.notes:
+            return
         top, top_score, _ = res.top()
-        if top != "sport" or res.notes or not any(t in res.heading for t in self.school_sport):
+        if top != "sport" or not any(t in res.heading for t in self.school_sport):
             return
         if scores.get("whole_person", 0.0) >= self.school_sport_ratio * top_score:
             scores["whole_person"] = top_score + 1.0
@@ -356,8 +373,10 @@ class CueRules:
         whole_person-led task with a sport cue that names no school and no pupils anywhere
         (``school_sport_cues`` in heading or body) goes to `sport` (体育强县, 农民篮球赛)."""
         scores = res.scores
+        if res.notes:
+            return
         top, top_score, _ = res.top()
-        if top != "whole_person" or res.notes or scores.get("sport", 0.0) <= 0:
+        if top != "whole_person" or scores.get("sport", 0.0) <= 0:
             return
         if any(t in res.heading or t in res.body for t in self.school_sport):
             return

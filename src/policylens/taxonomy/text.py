@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -13,8 +14,13 @@ from policylens.outline import strip_marker
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _URL = re.compile(r"(?:https?://|www\.)\S+")
 _TAG = re.compile(r"<[^>]{0,200}>")
-_PINYIN = re.compile(r"[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]+(?:\s+[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]+)*")
+_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ"
+_PINYIN = re.compile(f"[{_LETTERS}]+(?:\\s+[{_LETTERS}]+)*")
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+_SPACES = re.compile(r"\s+")
+#: A character any of the noise patterns above needs (URL and pinyin letters, ``<``, white space):
+#: a text without one is left as it is by all of them.
+_NOISE_CHAR = re.compile(f"[{_LETTERS}<\\s]")
 
 #: Unit kinds the coder is trained on and priority comparisons count.
 CODED_KINDS = ("task", "safeguard")
@@ -46,15 +52,23 @@ def _clean(value: Any) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
     text = normalize(str(value)).text
+    if _NOISE_CHAR.search(text) is None:
+        return text
     text = _TAG.sub(" ", _URL.sub(" ", text))
     text = _PINYIN.sub(" ", text)
     text = _CJK_GAP.sub("", text)
-    return re.sub(r"\s+", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
 def _strip_number(text: str) -> str:
     """Drop leading outline markers (the one grammar in :mod:`policylens.outline`)."""
     return strip_marker(text.lstrip())
+
+
+@lru_cache(maxsize=8)
+def _first_clause(max_chars: int) -> re.Pattern[str]:
+    """A text's first clause of at most ``max_chars`` characters, up to 。/：/；."""
+    return re.compile(r"([^。：:；;]{1," + str(max_chars) + r"})[。：:；;]")
 
 
 def split_heading(heading: Any, text: Any, max_derived: int = 40) -> tuple[str, str]:
@@ -66,7 +80,7 @@ def split_heading(heading: Any, text: Any, max_derived: int = 40) -> tuple[str, 
     """
     head, body = _strip_number(_clean(heading)), _strip_number(_clean(text))
     if not head:
-        m = re.match(r"([^。：:；;]{1," + str(max(int(max_derived), 1)) + r"})[。：:；;]", body)
+        m = _first_clause(max(int(max_derived), 1)).match(body)
         if m:
             head = m.group(1)
     head = head.strip(" 。：:；;")

@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from policylens.taxonomy.codebook import codebook
-from policylens.taxonomy.text import CODED_KINDS, _as_frame, _clean, _strip_number, _text_column
+from policylens.taxonomy.text import CODED_KINDS, _as_frame, _clean, _column, _strip_number, _text_column
 
 #: Column :func:`code_units` adds besides the :data:`TAXONOMY_COLUMNS`.
 PRIORITY_COLUMN = ("priority_unit", "True when the unit counts in priority comparisons: a task or safeguard "
@@ -70,14 +71,29 @@ def code_units(units: Any) -> pd.DataFrame:
     """
     frame = _as_frame(units)
     coded = code_tasks(frame)
-    kinds = frame["kind"].astype(str) if "kind" in frame.columns else pd.Series("task", index=frame.index)
-    heads = frame["heading"] if "heading" in frame.columns else pd.Series("", index=frame.index)
-    paths = frame["path"] if "path" in frame.columns else pd.Series(None, index=frame.index)
-    texts = pd.Series(_text_column(frame), index=frame.index)
-    priority = [kind in CODED_KINDS or (kind == "goal" and is_work_item(h, t, p))
-                for kind, h, t, p in zip(kinds, heads, texts, paths)]
+    n = len(frame)
+    kinds = frame["kind"].astype(str).tolist() if "kind" in frame.columns else ["task"] * n
+    paths = list(frame["path"]) if "path" in frame.columns else [None] * n
+    priority = priority_units(kinds, _column(frame, "heading"), _text_column(frame), paths)
     coded[PRIORITY_COLUMN[0]] = pd.Series(priority, index=frame.index, dtype=bool)
     return coded
+
+
+def priority_units(kinds: list[str], headings: list[Any], texts: list[Any], paths: list[Any]) -> list[bool]:
+    """Per unit, whether priority comparisons count it (``priority_unit`` of :func:`code_units`)."""
+    return [kind in CODED_KINDS or (kind == "goal" and is_work_item(h, t, p))
+            for kind, h, t, p in zip(kinds, headings, texts, paths)]
+
+
+def code_priority_units(kinds: list[str], headings: list[Any], texts: list[Any],
+                        paths: list[Any]) -> tuple[np.ndarray, dict[str, Any]]:
+    """The positions of the priority units (:func:`priority_units`) and their coded
+    :data:`TAXONOMY_COLUMNS` (:meth:`TaskCoder.code`): the priority rows of :func:`code_units`
+    without coding the other units (a unit's code does not depend on the others)."""
+    from policylens.taxonomy.coder import default_coder
+
+    keep = np.flatnonzero(np.array(priority_units(kinds, headings, texts, paths), dtype=bool))
+    return keep, default_coder().code([headings[i] for i in keep], [texts[i] for i in keep])
 
 
 def _priority_rows(tasks: pd.DataFrame) -> pd.DataFrame:
