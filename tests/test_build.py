@@ -342,6 +342,23 @@ def test_a_one_plan_corpus_builds_and_says_why_keyness_was_skipped(tmp_path, mon
     assert len(read_csv(tmp_path / "out" / "tasks.csv")) == 11
 
 
+def test_every_clean_text_is_flushed_to_disk_before_the_set_is_swapped_in(tmp_path, monkeypatch):
+    """The clean texts are fsynced together at the end (not one wait per file), but all before the swap."""
+    from policylens import staging
+
+    events: list[str] = []
+    real_fsync, real_swap = os.fsync, staging.swap_in
+    monkeypatch.setattr(os, "fsync", lambda fd: (events.append(os.readlink(f"/proc/self/fd/{fd}")), real_fsync(fd))[1])
+    monkeypatch.setattr(staging, "swap_in", lambda a, b: (events.append("swap"), real_swap(a, b))[1])
+    monkeypatch.setattr(build_module, "build_topics", fake_topics)
+    raw = small_corpus(tmp_path / "raw", ["qingdao-2012", "baotou-2018"])
+    run_build(tmp_path / "out", raw, progress=False, cache=Cache(tmp_path / "cache", enabled=False))
+    swap = events.index("swap")
+    flushed = {Path(e).name for e in events[:swap] if "/clean/" in e}
+    assert flushed == {"qingdao-2012.txt", "baotou-2018.txt"}
+    assert (tmp_path / "out" / "clean" / "baotou-2018.txt").read_text(encoding="utf-8").strip()
+
+
 def test_the_topic_models_own_too_few_condition_is_a_skip_not_a_crash(tmp_path):
     """Whatever the topic model raises for too few tasks becomes a note (real model, one tiny plan)."""
     raw = tmp_path / "raw"

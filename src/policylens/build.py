@@ -328,15 +328,33 @@ class BuildReport:
 
 
 def _write_staged(path: Path, data: bytes) -> None:
-    """Write a file inside the private staging folder: the folder is swapped in whole, so no per-file rename."""
+    """Write a file inside the private staging folder: the folder is swapped in whole, so no per-file rename,
+    and the file is flushed to disk with the others by :func:`_fsync_all` before the swap."""
     from policylens.io import file_mode
 
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, file_mode())
     with os.fdopen(fd, "wb") as fh:
         fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
+
+
+def _fsync_all(paths: list[Path]) -> None:
+    """Flush written files to disk before the staging folder is swapped in: once, at the end and from a few
+    threads, not one ``fsync`` after each file (1,000 plans: ~2 s of waits in the build loop), and after the
+    last worker process was forked."""
+    if not paths:
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    def flush(path: Path) -> None:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(flush, paths))
 
 
 def _peak_mib() -> dict[str, float]:
@@ -414,12 +432,14 @@ def run_build(out: Path | None = None, raw_dir: Path | None = None, *, progress:
         order = [j.doc_id for j in all_jobs]
         done: dict[str, DocResult] = {}
         have: dict[str, set[str]] = {}
+        written: list[Path] = []
 
         def finish(job: DocJob) -> None:
             """Assemble a finished document's rows, write its clean text, and let go of its texts."""
             result, text = assemble(job, job.cached)
             if result.document is not None:
-                _write_staged(staging / "clean" / f"{job.doc_id}.txt", text.encode("utf-8") + b"\n")
+                written.append(staging / "clean" / f"{job.doc_id}.txt")
+                _write_staged(written[-1], text.encode("utf-8") + b"\n")
             done[job.doc_id] = result
             have[job.doc_id] = set(job.cached)
             job.cached, job.raw = {}, None
@@ -518,6 +538,7 @@ def run_build(out: Path | None = None, raw_dir: Path | None = None, *, progress:
         write_bytes_atomic(schema_md.encode("utf-8"), staging / "SCHEMA.md")
         write_bytes_atomic(provenance(tables["documents.csv"], raw_dir / "manifest.csv", notes).encode("utf-8"),
                            staging / PROVENANCE)
+        _fsync_all(written)
         report.wall["write"] = time.perf_counter() - t0
     report.replaced = True
     report.counts = {"documents": len(tables["documents.csv"]), "units": len(tables["units.csv"]),

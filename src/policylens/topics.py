@@ -44,6 +44,7 @@ import csv
 import os
 import warnings
 from collections.abc import Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 
 import numpy as np
@@ -161,24 +162,41 @@ def unit_token_lists(units: pd.DataFrame, heading_weight: int = 1) -> list[list[
     return [unit_tokens(h, t, heading_weight) for h, t in zip(headings, units["text"])]
 
 
-def _map(fn, jobs: list[tuple], n_jobs: int | None) -> list:
-    """``[fn(*job) for job in jobs]``, in ``n_jobs`` processes when asked (forked where the platform can, so
-    nothing is re-imported); results in the order of ``jobs``."""
-    if n_jobs in (None, 1) or len(jobs) < 2:
-        return [fn(*job) for job in jobs]
+def _one_blas_thread() -> None:
+    """Worker start-up: one BLAS thread (small dense products; jobs × threads would oversubscribe the cores)."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
+
+
+@contextmanager
+def _mapper(n_jobs: int | None, n_tasks: int):
+    """A ``map(fn, jobs) -> [fn(*job) for job in jobs]`` over ``n_jobs`` processes when asked (forked where the
+    platform can, so nothing is re-imported; one pool for every call inside the block), else in this process.
+    Results come in the order of ``jobs``."""
+    if n_jobs in (None, 1) or n_tasks < 2:
+        yield lambda fn, jobs: [fn(*job) for job in jobs]
+        return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     cores = os.cpu_count() or 1
-    workers = min(len(jobs), cores if n_jobs < 0 else n_jobs)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(fn, *zip(*jobs)))
+    workers = min(n_tasks, cores if n_jobs < 0 else n_jobs)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_one_blas_thread) as pool:
+        yield lambda fn, jobs: list(pool.map(fn, *zip(*jobs))) if jobs else []
 
 
 def _nmf(k: int, seed: int, init: str, max_iter: int, tol: float) -> NMF:
     return NMF(n_components=k, init=init, solver="cd", max_iter=max_iter, tol=tol, random_state=seed)
+
+
+def _member(X, k: int, seed: int, max_iter: int, tol: float) -> np.ndarray:
+    """One ensemble member's topic-term rows: an NMF from a random start on the units outside its fold."""
+    with warnings.catch_warnings():  # a member stopped at max_iter is still a member: the consensus averages
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return _nmf(k, seed, "random", max_iter, tol).fit(X).components_
 
 
 class TopicModel(BaseEstimator):
@@ -220,8 +238,8 @@ class TopicModel(BaseEstimator):
     kinds : tuple of str
         ``kind`` values fitted on when the units have a ``kind`` column.
     n_jobs : int or None
-        Processes for the reference fit and the stability refits, which are independent and seeded
-        (None or 1: in this process). Results do not depend on it.
+        Processes for the member NMFs of the reference fit and the stability refits, which are independent
+        and seeded (None or 1: in this process). Results do not depend on it.
     """
 
     def __init__(self, n_topics: int | None = None, random_state: int = config.SEED, n_top_terms: int = 10,
@@ -278,23 +296,39 @@ class TopicModel(BaseEstimator):
                 f"{n_docs} task units with {n_terms} shared terms are too few for {k} topics "
                 f"(need at least {max(2 * k, self.n_folds)} units and {k} terms)")
 
-    def _ensemble(self, X, k: int, seed: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
-        """Consensus topic-term matrix H (k × terms, ordered by total weight) and unit weights W."""
+    def _members(self, n: int, seed: Sequence[int]) -> list[tuple[np.ndarray, int]]:
+        """The members of an ensemble over ``n`` units: (units outside the fold, NMF seed), one per fold."""
         rng = np.random.default_rng(list(seed))
-        n = X.shape[0]
         folds = np.array_split(rng.permutation(n), self.n_folds)
-        members = []
-        with warnings.catch_warnings():  # a member stopped at max_iter is still a member: the consensus averages
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            for fold in folds:
-                keep = np.setdiff1d(np.arange(n), fold)
-                nmf = _nmf(k, int(rng.integers(2**31 - 1)), "random", self.max_iter, self.tol)
-                members.append(nmf.fit(X[keep]).components_)
+        return [(np.setdiff1d(np.arange(n), fold), int(rng.integers(2**31 - 1))) for fold in folds]
+
+    def _consensus(self, X, members: list[np.ndarray], k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Consensus topic-term matrix H (k × terms, ordered by total weight) and unit weights W."""
         stacked = l2_normalize(np.vstack(members))
         H = _nmf(k, 0, "nndsvd", 1000, 1e-4).fit(stacked).components_
         W = self._weights(X, H, k)
         order = np.lexsort((np.arange(k), -np.round(W.sum(axis=0), 9)))
         return H[order], W[:, order]
+
+    def _ensembles(self, samples: list[list[list[str]]], seeds: list[Sequence[int]], k: int) -> list:
+        """(vectorizer, H, W) of the ensemble fitted on each sample: TF-IDF of each sample here, the members of
+        every ensemble as one list of jobs (so ``n_jobs`` processes share them evenly, whatever the number of
+        ensembles), then each consensus. Each member depends only on its rows and seed: same results for any
+        ``n_jobs``."""
+        fitted = []
+        for docs, seed in zip(samples, seeds):
+            vectorizer, X = self._vectorize(docs)
+            self._check_size(X.shape[0], X.shape[1], k)
+            fitted.append((vectorizer, X, self._members(X.shape[0], seed)))
+        jobs = [(X[keep], k, member_seed, self.max_iter, self.tol)
+                for _, X, members in fitted for keep, member_seed in members]
+        with _mapper(self.n_jobs, len(jobs)) as map_:
+            components = map_(_member, jobs)
+        out = []
+        for i, (vectorizer, X, _) in enumerate(fitted):
+            H, W = self._consensus(X, components[i * self.n_folds:(i + 1) * self.n_folds], k)
+            out.append((vectorizer, H, W))
+        return out
 
     def _weights(self, X, H: np.ndarray, k: int) -> np.ndarray:
         W, _, _ = non_negative_factorization(X, H=H, n_components=k, init="custom", update_H=False,
@@ -325,12 +359,6 @@ class TopicModel(BaseEstimator):
     def _dominant(W: np.ndarray) -> np.ndarray:
         return np.where(W.sum(axis=1) > 0, W.argmax(axis=1), NO_TOPIC)
 
-    def _fit_on(self, docs: list[list[str]], k: int, seed: Sequence[int]):
-        vectorizer, X = self._vectorize(docs)
-        self._check_size(X.shape[0], X.shape[1], k)
-        H, W = self._ensemble(X, k, seed)
-        return vectorizer, H, W
-
     def _pool(self, n: int) -> tuple[np.ndarray, np.random.Generator]:
         """The units every fit draws from (a fixed random sample of ``sample_size`` when there are more)
         and the generator that then draws the stability subsamples."""
@@ -355,7 +383,7 @@ class TopicModel(BaseEstimator):
         draws = [np.sort(rng.choice(pool, size=size, replace=False)) for _ in range(self.stability_runs)]
         fits = [(pool, (self.random_state, 0))] + [(idx, (self.random_state, 2, run)) for run, idx in enumerate(draws)]
         with threadpool_limits(1):  # small dense products: one BLAS thread is faster on a busy machine
-            results = _map(self._fit_sample, [([docs[i] for i in idx], k, seed) for idx, seed in fits], self.n_jobs)
+            results = self._ensembles([[docs[i] for i in idx] for idx, _ in fits], [seed for _, seed in fits], k)
             self.vectorizer_, self.components_, W = results[0]
             if len(pool) < n:  # the reference topics came from the sample: every unit's weights from them
                 W = self._weights(self.vectorizer_.transform(docs), self.components_, k)
@@ -374,13 +402,6 @@ class TopicModel(BaseEstimator):
         self.topic_summary_ = self._summary(coherence)
         self.topics_ = self._topic_table(vocab)
         return self
-
-    def _fit_sample(self, docs: list[list[str]], k: int, seed: tuple[int, ...]):
-        """One ensemble fit (the reference or a stability refit): vectorizer, topics H and unit weights W."""
-        from threadpoolctl import threadpool_limits
-
-        with threadpool_limits(1):
-            return self._fit_on(docs, k, seed)
 
     def _stability(self, n: int, draws: list[np.ndarray], refits: list[tuple[list[list[str]], np.ndarray]]) -> None:
         """Per-topic, per-unit and per-refit stability of the reference fit against the refits on ``draws``."""
