@@ -391,6 +391,41 @@ def test_a_failing_stage_leaves_the_previous_set_whole(tmp_path, monkeypatch):
     assert leftovers(out) == []
 
 
+@pytest.mark.parametrize("fails", ["writer", "topics"])
+def test_tables_written_beside_the_topic_model_fail_or_succeed_as_one_set(tmp_path, monkeypatch, fails):
+    """With two jobs a forked child writes the per-document tables while the topics are fitted: a full disk in
+    the child is the build's one error, a failing topic stage stops the child; either way the old set stays."""
+    import errno
+
+    raw = small_corpus(tmp_path / "raw", ["qingdao-2012", "baotou-2018"])
+    out = tmp_path / "out"
+    monkeypatch.setattr(build_module, "build_topics", fake_topics)
+    run_build(out, raw, progress=False, jobs=2, cache=Cache(tmp_path / "cache", enabled=False))
+    before = files_of(out)
+    add_plan(raw, "cangzhou-2023", (config.DATA_RAW / "cangzhou-2023.txt").read_bytes())
+    real_write = build_module.write_csv
+
+    def full_disk(frame, path, *args, **kwargs):
+        if Path(path).name == "units.csv":
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return real_write(frame, path, *args, **kwargs)
+
+    def slow_failing_topics(tasks, n_jobs=1):
+        time.sleep(0.5)
+        raise RuntimeError("topic model failed")
+
+    if fails == "writer":
+        monkeypatch.setattr(build_module, "write_csv", full_disk)
+        expected = (OSError, "No space left on device")
+    else:
+        monkeypatch.setattr(build_module, "build_topics", slow_failing_topics)
+        expected = (RuntimeError, "topic model failed")
+    with pytest.raises(expected[0], match=expected[1]):
+        run_build(out, raw, progress=False, jobs=2, cache=Cache(tmp_path / "cache", enabled=False))
+    assert files_of(out) == before
+    assert leftovers(out) == [] and not list(tmp_path.glob(".out.staging-*"))
+
+
 def test_strict_refuses_a_corpus_with_errors_and_keeps_the_outputs(tmp_path, monkeypatch):
     monkeypatch.setattr(build_module, "build_topics", fake_topics)
     raw = small_corpus(tmp_path / "raw", ["qingdao-2012"])

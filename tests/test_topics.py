@@ -209,6 +209,17 @@ def test_parallel_refits_give_the_same_model(units):
     assert one.unit_stability_.to_csv(index=False) == two.unit_stability_.to_csv(index=False)
 
 
+def test_a_member_fit_is_scikit_learns_nmf_to_the_bit(units):
+    """Members are fitted on a matrix whose transpose is built once: the same topics as a plain NMF."""
+    from sklearn.decomposition import NMF
+
+    model = TopicModel(n_topics=6)
+    _, X = model._vectorize(model.documents(units))
+    for seed in (0, 7):
+        plain = NMF(n_components=6, init="random", solver="cd", max_iter=400, tol=1e-3, random_state=seed).fit(X)
+        assert np.array_equal(topics._member(X, 6, seed, 400, 1e-3), plain.components_)
+
+
 def test_a_sample_bounds_the_fits_and_every_unit_still_gets_a_topic(units):
     """Above ``sample_size`` units the ensembles see a fixed sample only; every unit is weighted by the topics."""
     fit_units = units[units["kind"].isin(topics.FIT_KINDS)]

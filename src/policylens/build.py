@@ -26,6 +26,7 @@ import os
 import sys
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ import pandas as pd
 from policylens import config
 from policylens.cache import MISSING, Cache, digest, file_hash, library_versions
 from policylens.corpus import CLEANING_COLUMNS, DOCUMENT_COLUMNS, FINDING_COLUMNS, CorpusError
+from policylens.forked import Forked
 from policylens.io import write_bytes_atomic, write_csv
 from policylens.plan_stages import (  # noqa: F401 (re-exported: the build's per-document API)
     MULTI_YEAR_TYPES,
@@ -338,6 +340,12 @@ def _write_staged(path: Path, data: bytes) -> None:
         fh.write(data)
 
 
+def _write_tables(tables: dict[str, pd.DataFrame], names: list[str], folder: Path) -> None:
+    """Write the named tables into ``folder`` (validated against their schema by :func:`policylens.io.write_csv`)."""
+    for name in names:
+        write_csv(tables[name], folder / name)
+
+
 def _fsync_all(paths: list[Path]) -> None:
     """Flush written files to disk before the staging folder is swapped in: once, at the end and from a few
     threads, not one ``fsync`` after each file (1,000 plans: ~2 s of waits in the build loop), and after the
@@ -497,37 +505,44 @@ def run_build(out: Path | None = None, raw_dir: Path | None = None, *, progress:
         notes: dict[str, str] = {}
         stages = (("topics", lambda t: build_topics(t, n_jobs=n_jobs), TOPIC_TABLES),
                   ("keyness", build_keyness, ("keyness.csv",)))
-        for stage, compute, names in stages:
-            t0 = time.perf_counter()
-            key = cache.key(stage, task_keys)
-            payload = cache.get(stage, key)
-            if payload is MISSING:
-                if progress:
-                    print(f"{stage} 主题模型 …" if stage == "topics" else f"{stage} 关键词 …", file=sys.stderr)
-                try:
-                    payload = compute(tasks)
-                except TopicsSkipped as exc:
-                    payload = {"skipped": str(exc)}
-                cache.put(stage, key, payload)
-                report.computed[stage] = 1
-                report.seconds[stage] = time.perf_counter() - t0
-            else:
-                report.hits[stage] = 1
-            if isinstance(payload, pd.DataFrame):
-                payload = {"keyness.csv": payload}
-            if "skipped" in payload:
-                notes[stage] = f"skipped: {payload['skipped']}"
-                report.notes.append(f"{stage} skipped: {payload['skipped']} (its tables are written empty)")
-                payload = {name: _empty_table(name) for name in names}
-            else:
-                notes[stage] = "built"
-            tables.update(payload)
-            report.wall[stage] = time.perf_counter() - t0
+        keys = {stage: cache.key(stage, task_keys) for stage, _, _ in stages}
+        payloads = {stage: cache.get(stage, keys[stage]) for stage, _, _ in stages}
+        document_tables = sorted(tables)  # every table but those of the corpus stages
+        # with cores to spare, a forked child writes these while the topic model runs
+        overlap = n_jobs > 1 and payloads["topics"] is MISSING
+        with Forked(_write_tables, tables, document_tables, staging) if overlap else nullcontext() as writer:
+            for stage, compute, names in stages:
+                t0 = time.perf_counter()
+                payload = payloads.pop(stage)
+                if payload is MISSING:
+                    if progress:
+                        print(f"{stage} 主题模型 …" if stage == "topics" else f"{stage} 关键词 …", file=sys.stderr)
+                    try:
+                        payload = compute(tasks)
+                    except TopicsSkipped as exc:
+                        payload = {"skipped": str(exc)}
+                    cache.put(stage, keys[stage], payload)
+                    report.computed[stage] = 1
+                    report.seconds[stage] = time.perf_counter() - t0
+                else:
+                    report.hits[stage] = 1
+                if isinstance(payload, pd.DataFrame):
+                    payload = {"keyness.csv": payload}
+                if "skipped" in payload:
+                    notes[stage] = f"skipped: {payload['skipped']}"
+                    report.notes.append(f"{stage} skipped: {payload['skipped']} (its tables are written empty)")
+                    payload = {name: _empty_table(name) for name in names}
+                else:
+                    notes[stage] = "built"
+                tables.update(payload)
+                report.wall[stage] = time.perf_counter() - t0
 
-        # -- write the set -----------------------------------------------------------
-        t0 = time.perf_counter()
-        for name in sorted(tables):
-            write_csv(tables[name], staging / name)
+            # -- write the set -------------------------------------------------------
+            t0 = time.perf_counter()
+            if writer is not None:
+                writer.result()  # its error (a full disk…) is raised here, and nothing is swapped in
+            _write_tables(tables, [name for name in sorted(tables) if writer is None or name not in document_tables],
+                          staging)
         schema_key = cache.key("schema")
         schema_md = cache.get("schema", schema_key)
         if schema_md is MISSING:
