@@ -135,6 +135,7 @@ def test_add_copies_original_writes_text_map_and_a_valid_row(raw, tmp_path, caps
     assert (row["city_zh"], row["county_zh"], row["province_zh"], row["admin_level"]) == ("株洲市", "醴陵市", "湖南省",
                                                                                            "county")
     assert (row["plan_start_year"], row["doc_type"], row["original_file"]) == (2022, "annual_plan", "liling-2022.pdf")
+    assert row["issuing_body"] == "醴陵市教育局"   # the county-level city's own bureau, not Zhuzhou's
     assert main(["check", "--raw", str(raw)]) == 0
 
 

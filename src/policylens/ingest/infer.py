@@ -376,12 +376,15 @@ def infer_metadata(raw: str, clean: str, *, title_hint: str = "", date_hint: str
         word = {"work_key_points": "教育工作要点", "annual_plan": "教育工作计划", "work_arrangement": "教育工作安排"}.get(
             dtype, "教育行动计划")
         put("title", f"{city}{years[0]}年{word}", "inferred", "no title line in the text; made from place, year and type")
+    # a county's or district's plan is issued by that place, not by the prefecture above it
+    issuer = fields["county_zh"].value if "county_zh" in fields else city
     if body:
         put("issuing_body", body, "read", body_why)
-    elif city:
+    elif issuer:
         org = "人民政府" if dtype in ("multi_year_action_plan", "development_plan") else "教育局"
-        put("issuing_body", city + org, "inferred",
-            f"no issuer named; a {'multi-year plan of the city (我市) is issued by its government' if org == '人民政府' else 'plan of the city education system (全市教育工作) is issued by its education bureau'}")
+        where = "county or district" if "county_zh" in fields else "city"
+        put("issuing_body", issuer + org, "inferred",
+            f"no issuer named; a {'multi-year plan of the ' + where + ' is issued by its government' if org == '人民政府' else 'plan of the ' + where + ' education system is issued by its education bureau'}")
     if page_date:
         plan_year = years[0] if years else None
         if plan_year is None or abs(int(page_date[:4]) - plan_year) <= 2:
