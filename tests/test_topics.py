@@ -17,7 +17,7 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from policylens import config, tokens, topics
+from policylens import config, tokens, topic_fits, topics
 from policylens.gold import gold_unit_texts
 from policylens.topics import TooFewTasksError, TopicModel, keyness, tokenize
 
@@ -217,7 +217,7 @@ def test_a_member_fit_is_scikit_learns_nmf_to_the_bit(units):
     _, X = model._vectorize(model.documents(units))
     for seed in (0, 7):
         plain = NMF(n_components=6, init="random", solver="cd", max_iter=400, tol=1e-3, random_state=seed).fit(X)
-        assert np.array_equal(topics._member(X, 6, seed, 400, 1e-3), plain.components_)
+        assert np.array_equal(topic_fits.member_components(X, 6, seed, 400, 1e-3), plain.components_)
 
 
 def test_a_sample_bounds_the_fits_and_every_unit_still_gets_a_topic(units):

@@ -41,18 +41,13 @@ Schemas: ``TOPIC_TERM_COLUMNS`` (``topics_``), ``SELECTION_COLUMNS`` (``selectio
 from __future__ import annotations
 
 import csv
-import os
-import warnings
 from collections.abc import Sequence
-from contextlib import contextmanager
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 from sklearn.base import BaseEstimator
-from sklearn.decomposition import NMF, non_negative_factorization
-from sklearn.exceptions import ConvergenceWarning
+from sklearn.decomposition import non_negative_factorization
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import adjusted_mutual_info_score, adjusted_rand_score
 from sklearn.preprocessing import normalize as l2_normalize
@@ -70,6 +65,7 @@ from policylens.tokens import (  # re-exported: the historical home of the token
     unit_tokens,
     user_dictionary,
 )
+from policylens.topic_fits import member_components, nmf, process_map
 from policylens.topic_metrics import (
     matched_average_jaccard,
     member_jaccard,
@@ -161,57 +157,6 @@ def unit_token_lists(units: pd.DataFrame, heading_weight: int = 1) -> list[list[
         return [split(h) * heading_weight + split(b) for h, b in zip(units["heading_tokens"], units["body_tokens"])]
     headings = units["heading"] if "heading" in units.columns else [""] * len(units)
     return [unit_tokens(h, t, heading_weight) for h, t in zip(headings, units["text"])]
-
-
-def _one_blas_thread() -> None:
-    """Worker start-up: one BLAS thread (small dense products; jobs × threads would oversubscribe the cores)."""
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(1)
-
-
-@contextmanager
-def _mapper(n_jobs: int | None, n_tasks: int):
-    """A ``map(fn, jobs) -> [fn(*job) for job in jobs]`` over ``n_jobs`` processes when asked (forked where the
-    platform can, so nothing is re-imported; one pool for every call inside the block), else in this process.
-    Results come in the order of ``jobs``."""
-    if n_jobs in (None, 1) or n_tasks < 2:
-        yield lambda fn, jobs: [fn(*job) for job in jobs]
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    cores = os.cpu_count() or 1
-    workers = min(n_tasks, cores if n_jobs < 0 else n_jobs)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_one_blas_thread) as pool:
-        yield lambda fn, jobs: list(pool.map(fn, *zip(*jobs))) if jobs else []
-
-
-def _nmf(k: int, seed: int, init: str, max_iter: int, tol: float) -> NMF:
-    return NMF(n_components=k, init=init, solver="cd", max_iter=max_iter, tol=tol, random_state=seed)
-
-
-class _TransposeOnce(sp.csr_matrix):
-    """A CSR matrix whose transpose is built once: scikit-learn's coordinate descent asks for ``X.T`` at every
-    iteration, and on a few hundred units building it costs about a sixth of the fit. The transpose is the
-    one scipy builds, so the fit is the same to the bit (test)."""
-
-    _transpose = None
-
-    @property
-    def T(self):  # noqa: N802 (scipy's name)
-        if self._transpose is None:
-            self._transpose = sp.csr_matrix.transpose(self)
-        return self._transpose
-
-
-def _member(X, k: int, seed: int, max_iter: int, tol: float) -> np.ndarray:
-    """One ensemble member's topic-term rows: an NMF from a random start on the units outside its fold."""
-    with warnings.catch_warnings():  # a member stopped at max_iter is still a member: the consensus averages
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return _nmf(k, seed, "random", max_iter, tol).fit(_TransposeOnce(X)).components_
 
 
 class TopicModel(BaseEstimator):
@@ -320,7 +265,7 @@ class TopicModel(BaseEstimator):
     def _consensus(self, X, members: list[np.ndarray], k: int) -> tuple[np.ndarray, np.ndarray]:
         """Consensus topic-term matrix H (k × terms, ordered by total weight) and unit weights W."""
         stacked = l2_normalize(np.vstack(members))
-        H = _nmf(k, 0, "nndsvd", 1000, 1e-4).fit(stacked).components_
+        H = nmf(k, 0, "nndsvd", 1000, 1e-4).fit(stacked).components_
         W = self._weights(X, H, k)
         order = np.lexsort((np.arange(k), -np.round(W.sum(axis=0), 9)))
         return H[order], W[:, order]
@@ -337,8 +282,8 @@ class TopicModel(BaseEstimator):
             fitted.append((vectorizer, X, self._members(X.shape[0], seed)))
         jobs = [(X[keep], k, member_seed, self.max_iter, self.tol)
                 for _, X, members in fitted for keep, member_seed in members]
-        with _mapper(self.n_jobs, len(jobs)) as map_:
-            components = map_(_member, jobs)
+        with process_map(self.n_jobs, len(jobs)) as map_:
+            components = map_(member_components, jobs)
         out = []
         for i, (vectorizer, X, _) in enumerate(fitted):
             H, W = self._consensus(X, components[i * self.n_folds:(i + 1) * self.n_folds], k)
