@@ -268,3 +268,30 @@ def test_gated_drop_line_rules_clean_exactly_as_the_bare_rules():
     for text in texts:
         assert clean(text, rules) == clean(text, ungated)
     assert "设为首页" not in clean(chrome, rules).text and "主办单位" not in clean(chrome, rules).text
+
+
+ONE_LINE_PAGE = ("首页 > 信息公开 > 计划总结 【打印本页】 【关闭窗口】 汝城县教育局2010年工作要点 2010年全县教育工作要以"
+                 "办人民满意教育为目标，推动城乡教育均衡发展。一、抓好义务教育均衡 1．完成农村学校寄宿制改造项目6个，"
+                 "初中巩固率达到96%。 2．落实“两免一补”政策，资助家庭经济困难寄宿生3000人。 二、发展学前教育 "
+                 "3．新建公办幼儿园2所，学前三年入园率达到60%。 访问量：1024")
+
+
+def test_a_page_saved_as_one_line_keeps_its_plan_and_loses_only_the_chrome():
+    """A drop_line rule drops a chrome-sized line; on a long line of the plan's own text (a full stop in it)
+    only the match goes, so a page scraped as one line is not emptied by its print button."""
+    result = clean(ONE_LINE_PAGE)
+    for kept in ("汝城县教育局2010年工作要点", "初中巩固率达到96%", "学前三年入园率达到60%"):
+        assert kept in result.text
+    for chrome in ("打印本页", "关闭窗口", "访问量"):
+        assert chrome not in result.text
+    hits = {h.rule_id: h for h in result.hits}
+    assert hits["footer-print-close"].count == 2 and hits["footer-counter"].count == 1
+    # the same chrome on lines of its own still takes the whole line
+    page = "【打印本页】 【关闭窗口】\n一、总体要求\n全面加强党的领导。\n总访问量：1024 今日访问：12\n"
+    assert clean(page).text == "一、总体要求\n全面加强党的领导。"
+
+
+def test_a_long_chrome_line_without_a_full_stop_is_still_dropped():
+    footer = ("主办单位：某市教育局 承办单位：某市教育信息中心 " * 9) + "ICP备12345678号"
+    assert len(footer) > 200
+    assert clean("一、总体要求\n全面加强党的领导。\n" + footer + "\n").text == "一、总体要求\n全面加强党的领导。"

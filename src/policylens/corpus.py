@@ -44,7 +44,7 @@ from policylens.manifest import (  # noqa: F401 (re-exported: the corpus stage's
     read_manifest,
 )
 from policylens.normalize import WIDTH_TABLE, changed_chars, is_traditional, to_simplified
-from policylens.outline import match_marker
+from policylens.outline import inline_breaks, match_marker
 from policylens.rawfile import CorpusError, RawText, decode_bytes, read_raw  # noqa: F401 (re-exported)
 from policylens.rulefile import RuleModel, compile_linear, load_yaml
 
@@ -107,6 +107,26 @@ class TrackedText:
         return matched
 
 
+def _drop_chrome(rule: Rule, origin: list[int], removed: list[str]) -> Callable[[re.Match[str]], list[tuple[str, int]]]:
+    """A drop_line rule's replacement of a line it matched: nothing when the line is chrome-sized, else the
+    line without the rule's matches (each kept character with its origin); what goes is added to ``removed``."""
+    def repl(m: re.Match[str]) -> list[tuple[str, int]]:
+        line = m.group(0)
+        if _chrome_sized(line.rstrip("\n")):
+            removed.append(line)
+            return []
+        kept, last = [], 0
+        for hit in rule.inline.finditer(line):
+            if hit.end() > hit.start():
+                removed.append(hit.group(0))
+                kept.extend(range(last, hit.start()))
+                last = hit.end()
+        kept.extend(range(last, len(line)))
+        return [(line[i], origin[m.start() + i]) for i in kept]
+
+    return repl
+
+
 def _template_pieces(template: str, origin: list[int]) -> Callable[[re.Match[str]], list[tuple[str, int]]]:
     """A ``sub`` callback for ``\\1``-style templates: group text keeps its origin.
 
@@ -146,6 +166,18 @@ class Rule:
     reason: str
     replacement: str = ""
     gate: re.Pattern[str] | None = None   # a cheaper search that must hit for ``pattern`` to match anywhere
+    inline: re.Pattern[str] | None = None  # drop_line: the bare match, deleted from a line that holds the plan too
+
+
+# A line longer than this, with a full stop, is the plan's own text even when chrome is glued to it.
+DROP_LINE_MAX = 200
+
+
+def _chrome_sized(line: str) -> bool:
+    """Whether a line holding chrome is chrome and nothing else: no full stop, or at most
+    :data:`DROP_LINE_MAX` characters without outline items run into it (a page saved as one line,
+    ``…工作要点 一、… 1.…。 2.…。【打印本页】``, is the plan with its print button glued on)."""
+    return "。" not in line or (len(line) <= DROP_LINE_MAX and not inline_breaks(line))
 
 
 RULE_KINDS = ("drop_line", "delete", "replace")
@@ -195,12 +227,12 @@ def load_rules(path: Path | None = None) -> tuple[Rule, ...]:
                 anchored = entry.pattern.startswith("^")
                 prefix = r"^(?:" + entry.pattern[1:] if anchored else r"^[^\n]*?(?:" + entry.pattern
                 pattern = re.compile(prefix + r")[^\n]*(?:\n|\Z)", re.MULTILINE)
-                gate = None if anchored else bare
+                gate, inline = (None if anchored else bare), bare
             else:
-                pattern, gate = compile_linear(entry.pattern, f"rule {entry.id}"), None
+                pattern, gate, inline = compile_linear(entry.pattern, f"rule {entry.id}"), None, None
         except ValueError as exc:
             raise RuleFileError(path, str(exc)) from exc
-        rules.append(Rule(entry.id, entry.kind, pattern, entry.reason, entry.replacement or "", gate))
+        rules.append(Rule(entry.id, entry.kind, pattern, entry.reason, entry.replacement or "", gate, inline))
     return tuple(rules)
 
 
@@ -310,7 +342,9 @@ def clean(raw: str, rules: Iterable[Rule] | None = None) -> CleanResult:
         if rule.gate is not None and not rule.gate.search(tracked.text):
             continue
         if rule.kind == "drop_line":
-            _record(hits, rule.id, rule.kind, tracked.sub(rule.pattern), rule.reason)
+            removed: list[str] = []
+            tracked.sub(rule.pattern, _drop_chrome(rule, tracked.origin, removed))
+            _record(hits, rule.id, rule.kind, removed, rule.reason)
         elif rule.kind == "delete":
             _record(hits, rule.id, rule.kind, tracked.sub(rule.pattern), rule.reason)
         else:
