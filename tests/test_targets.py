@@ -951,3 +951,16 @@ def test_unit_paths_of_units_in_any_order():
     assert records_module._unit_paths(units, starts) == expected
     shuffled = units.iloc[[2, 0, 3, 1]]
     assert records_module._unit_paths(shuffled, starts) == expected
+
+
+def test_an_indicator_stops_at_an_item_run_into_its_heading():
+    """On a page saved as one line a heading runs into its first item (``二、发展学前教育 2.新建…``): the
+    item's marker bounds the clause, as a line start would."""
+    from policylens import Plan
+
+    text = ("嘉禾县教育局2011年工作要点 一、推进义务教育均衡 1.完成薄弱学校改造项目8个，初中巩固率达到95%。 "
+            "二、发展学前教育 2.新建公办幼儿园4所，学前三年入园率达到62%。 三、加强教师队伍 3.培训农村教师1500人次。")
+    got = extract_targets(Plan.from_text(text))
+    assert got["indicator"].tolist() == ["薄弱学校改造项目", "初中巩固率", "新建公办幼儿园", "学前三年入园率",
+                                         "培训农村教师"]
+    assert got["value"].tolist() == [8, 95, 4, 62, 1500]

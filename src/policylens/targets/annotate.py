@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 
 from policylens.outline import iter_line_markers, match_marker
@@ -21,8 +22,18 @@ from policylens.targets.rules import (
 
 
 # --------------------------------------------------------------------------- context
-def _clause_start(t: str, pos: int) -> int:
-    """Start of the clause holding ``pos``: after the last break, skipping (...) groups."""
+def _clause_start(t: str, pos: int, units: Sequence[int] = ()) -> int:
+    """Start of the clause holding ``pos``: after the last break, skipping (...) groups, and never before
+    the marker of an outline item that opens inside the line (``units``: sorted starts of such items,
+    :func:`policylens.outline.inline_breaks`; an item run into its heading on a page saved as one line)."""
+    start = _break_before(t, pos)
+    k = bisect.bisect_right(units, pos) - 1
+    if k >= 0 and start < units[k] < pos:
+        return _after_marker(t, units[k], pos)
+    return start
+
+
+def _break_before(t: str, pos: int) -> int:
     lo = max(0, pos - _LEFT_WINDOW)
     i = pos - 1
     depth = 0
@@ -152,11 +163,11 @@ def _carried_indicator_id(t: str, c: _Cand, p: _Cand, p_id: str | None) -> str |
     return None
 
 
-def _annotate(t: str, cands: list[_Cand], rules: Rules, mask: bytearray) -> None:
-    """Comparators, list groups, quotes and indicators, in place."""
+def _annotate(t: str, cands: list[_Cand], rules: Rules, mask: bytearray, units: Sequence[int] = ()) -> None:
+    """Comparators, list groups, quotes and indicators, in place (``units``: as for :func:`_clause_start`)."""
     for c in cands:
         _right_comparator(t, c, rules)
-        c.clause_start = _clause_start(t, c.nstart)
+        c.clause_start = _clause_start(t, c.nstart, units)
     # groups: neighbours in one clause joined by 、 + a short label
     gid = 0
     for k, c in enumerate(cands):
