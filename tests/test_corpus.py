@@ -295,3 +295,21 @@ def test_a_long_chrome_line_without_a_full_stop_is_still_dropped():
     footer = ("主办单位：某市教育局 承办单位：某市教育信息中心 " * 9) + "ICP备12345678号"
     assert len(footer) > 200
     assert clean("一、总体要求\n全面加强党的领导。\n" + footer + "\n").text == "一、总体要求\n全面加强党的领导。"
+
+
+def test_buttons_glued_to_the_last_paragraph_go_and_the_paragraph_stays():
+    """footer-print-close is a token rule: its match is the button itself, so a paragraph ending in
+    【打印本页】【关闭窗口】 keeps its text, while a line of buttons alone still goes whole."""
+    page = ("三、改善办学条件\n投入资金80万元，完成村小厕所改造5所，为全镇学校配备电子白板30套。【打印本页】【关闭窗口】\n"
+            "【打印】 【关闭】\n")
+    result = clean(page)
+    assert result.text == "三、改善办学条件\n投入资金80万元，完成村小厕所改造5所，为全镇学校配备电子白板30套。"
+    assert {h.rule_id: h.count for h in result.hits}["footer-print-close"] == 3
+
+
+def test_token_belongs_to_drop_line_rules(tmp_path):
+    path = tmp_path / "rules.yaml"
+    path.write_text("version: 1\nrules:\n  - id: spam\n    kind: delete\n    pattern: '广告'\n    token: true\n"
+                    "    reason: 'spam'\n", encoding="utf-8")
+    with pytest.raises(RuleFileError, match="token"):
+        load_rules(path)

@@ -964,3 +964,12 @@ def test_an_indicator_stops_at_an_item_run_into_its_heading():
     assert got["indicator"].tolist() == ["薄弱学校改造项目", "初中巩固率", "新建公办幼儿园", "学前三年入园率",
                                          "培训农村教师"]
     assert got["value"].tolist() == [8, 95, 4, 62, 1500]
+
+
+@pytest.mark.parametrize("sentence, value", [("全镇适龄儿童入学率保持百分之百。", 100.0),
+                                             ("残疾儿童入学率达到百分之百。", 100.0),
+                                             ("巩固率达到百分之九十九点五。", 99.5)])
+def test_baifenzhibai_is_all_of_it(sentence, value):
+    """百分之百 (百 alone is no number) is 100 %."""
+    got = extract_targets(sentence)
+    assert got["value"].tolist() == [value] and got["unit"].tolist() == ["%"]

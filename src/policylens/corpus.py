@@ -108,11 +108,13 @@ class TrackedText:
 
 
 def _drop_chrome(rule: Rule, origin: list[int], removed: list[str]) -> Callable[[re.Match[str]], list[tuple[str, int]]]:
-    """A drop_line rule's replacement of a line it matched: nothing when the line is chrome-sized, else the
-    line without the rule's matches (each kept character with its origin); what goes is added to ``removed``."""
+    """A drop_line rule's replacement of a line it matched: nothing when the line is chrome-sized (for a token
+    rule: when no full stop is left without its matches), else the line without the rule's matches (each kept
+    character with its origin); what goes is added to ``removed``."""
     def repl(m: re.Match[str]) -> list[tuple[str, int]]:
         line = m.group(0)
-        if _chrome_sized(line.rstrip("\n")):
+        chrome = ("。" not in rule.inline.sub("", line)) if rule.token else _chrome_sized(line.rstrip("\n"))
+        if chrome:
             removed.append(line)
             return []
         kept, last = [], 0
@@ -167,6 +169,7 @@ class Rule:
     replacement: str = ""
     gate: re.Pattern[str] | None = None   # a cheaper search that must hit for ``pattern`` to match anywhere
     inline: re.Pattern[str] | None = None  # drop_line: the bare match, deleted from a line that holds the plan too
+    token: bool = False                    # drop_line: the match is the chrome itself (a button), see _drop_chrome
 
 
 # A line longer than this, with a full stop, is the plan's own text even when chrome is glued to it.
@@ -189,11 +192,14 @@ class _RuleSpec(RuleModel):
     pattern: str = Field(min_length=1)
     reason: str = Field(min_length=1)
     replacement: str | None = None
+    token: bool = False
 
     @model_validator(mode="after")
     def _replacement_iff_replace(self) -> _RuleSpec:
         if (self.kind == "replace") != (self.replacement is not None):
             raise ValueError("a replace rule needs 'replacement'; other kinds take none")
+        if self.token and self.kind != "drop_line":
+            raise ValueError("'token' belongs to drop_line rules")
         return self
 
 
@@ -232,7 +238,8 @@ def load_rules(path: Path | None = None) -> tuple[Rule, ...]:
                 pattern, gate, inline = compile_linear(entry.pattern, f"rule {entry.id}"), None, None
         except ValueError as exc:
             raise RuleFileError(path, str(exc)) from exc
-        rules.append(Rule(entry.id, entry.kind, pattern, entry.reason, entry.replacement or "", gate, inline))
+        rules.append(Rule(entry.id, entry.kind, pattern, entry.reason, entry.replacement or "", gate, inline,
+                          entry.token))
     return tuple(rules)
 
 

@@ -70,7 +70,8 @@ def _parse_num(m: re.Match[str], rules: Rules) -> _Num:
     start, end = m.span()
     if pct is not None or pml is not None:
         tok = pct if pct is not None else pml
-        val = float(tok) if tok[0].isdigit() else cn_number(tok)
+        whole = ("百", 100.0) if pct is not None else ("千", 1000.0)  # 百分之百: all of it (百 alone is no number)
+        val = float(tok) if tok[0].isdigit() else whole[1] if tok == whole[0] else cn_number(tok)
         return _Num(start, end, val, percent="%" if pct is not None else "‰", text=m.group())
     if aden is not None:
         share = fraction_value(aden, anum)
