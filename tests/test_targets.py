@@ -973,3 +973,10 @@ def test_baifenzhibai_is_all_of_it(sentence, value):
     """百分之百 (百 alone is no number) is 100 %."""
     got = extract_targets(sentence)
     assert got["value"].tolist() == [value] and got["unit"].tolist() == ["%"]
+
+
+def test_enumeration_words_are_not_part_of_the_indicator():
+    """一是…；二是…；三是… enumerate measures: the words are stripped like a leading verb."""
+    got = extract_targets("推进城乡一体化。一是完成“强镇筑基”项目学校5所；二是新建学生宿舍3栋；三是义务教育巩固率保持在99%以上。")
+    assert got["indicator"].tolist() == ["强镇筑基项目学校", "新建学生宿舍", "义务教育巩固率"]
+    assert got["value"].tolist() == [5, 3, 99]
