@@ -197,3 +197,14 @@ def test_inline_start_pattern_finds_what_the_plain_alternation_found():
         assert [m.span() for m in _INLINE_START.finditer(text, start, end)] == expected
 
     check()
+
+
+def test_a_first_marker_after_a_title_and_its_date_stamp_opens_the_outline():
+    """A page saved as one line: breadcrumb, title and publication stamp, then 一、 — page noise before the first
+    marker, as a title alone would be."""
+    line = ("首页 > 教育资讯 > 规划计划 广丰县教育局2006年工作要点 发布时间:2006-03-10 一、全面普及九年义务教育 "
+            "1.小学适龄儿童入学率达到99.5%以上。2.完成中小学危房改造3.2万平方米。二、积极发展职业教育 3.职业高中招生1500人。")
+    got = [line[i:i + 2] for i in inline_breaks(line)]
+    assert got == ["一、", "1.", "2.", "二、", "3."]
+    # a date that is not a stamp after a title is no page noise
+    assert inline_breaks("2006年3月10日召开会议研究 一、全面普及九年义务教育 1.小学适龄儿童入学率达到99.5%以上。") == []

@@ -253,10 +253,19 @@ class _Sequence:
             self.local[rank] = value
 
 
+# a page's publication stamp glued after its title (发布时间:2006-03-10, 日期：2019年3月5日)
+_DATE_STAMP = re.compile(r"(?:发布时间|发布日期|发表时间|更新时间|日期|时间)[ \u3000]*[:：][ \u3000]*"
+                         r"(?:19|20)\d\d[-/.年]\d{1,2}[-/.月]\d{1,2}日?$")
+
+
 def _noise_before(text: str, start: int, pos: int) -> bool:
     """``text[start:pos]`` is page noise glued before a first marker: a breadcrumb ``【…】``
-    or a page-title fragment ending with a document word (``…2016年工作计划``)."""
+    or a page-title fragment ending with a document word (``…2016年工作计划``), maybe followed
+    by the page's publication stamp."""
     head = text[start:pos].rstrip(" \u3000\t")
+    stamp = _DATE_STAMP.search(head, max(0, len(head) - 32))
+    if stamp is not None:                    # …工作要点 发布时间:2006-03-10 一、
+        head = head[:stamp.start()].rstrip(" \u3000\t")
     period = _TITLE_PERIOD.search(head, max(0, len(head) - 24))
     if period is not None:
         head = head[:period.start()]
