@@ -316,8 +316,8 @@ def test_token_belongs_to_drop_line_rules(tmp_path):
 
 
 def test_a_short_traditional_page_on_one_line_keeps_its_sections():
-    """Under 200 characters, but two section headings (一、 二、) and full stops: the plan, not chrome; the
-    Traditional mirror's 列印/視窗 buttons go."""
+    """Under 200 characters, but outline items run into the line (after the title and its publication stamp)
+    and full stops: the plan, not chrome; the Traditional mirror's 列印/視窗 buttons go."""
     page = ("您現在的位置：首頁 > 教育資訊 > 規劃計劃 廣豐縣教育局2006年工作要點 發佈時間：2006-03-10 一、全面普及九年義務教育 "
             "1.小學適齡兒童入學率達到99.5%以上。2.完成中小學危房改造3.2萬平方米。二、積極發展職業教育 3.職業高中招生1500人。"
             "【列印本頁】【關閉視窗】")

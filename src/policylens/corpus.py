@@ -176,17 +176,13 @@ class Rule:
 DROP_LINE_MAX = 200
 
 
-_SECTIONS = re.compile("[一二三四五六七八九十]{1,3}、")   # 一、 二、: top-level headings, never in chrome
-
-
 def _chrome_sized(line: str) -> bool:
     """Whether a line holding chrome is chrome and nothing else: no full stop, or at most
-    :data:`DROP_LINE_MAX` characters without outline items run into it nor two section headings
-    (a page saved as one line, ``…工作要点 一、… 1.…。 二、…。【打印本页】``, is the plan with its chrome
-    glued on)."""
+    :data:`DROP_LINE_MAX` characters without outline items run into it (a page saved as one line,
+    ``…工作要点 一、… 1.…。 二、…。【打印本页】``, is the plan with its chrome glued on)."""
     if "。" not in line:
         return True
-    return len(line) <= DROP_LINE_MAX and not inline_breaks(line) and len(_SECTIONS.findall(line)) < 2
+    return len(line) <= DROP_LINE_MAX and not inline_breaks(line)
 
 
 RULE_KINDS = ("drop_line", "delete", "replace")
