@@ -22,14 +22,14 @@ from policylens.targets.rules import (
 
 
 # --------------------------------------------------------------------------- context
-def _clause_start(t: str, pos: int, units: Sequence[int] = ()) -> int:
+def _clause_start(t: str, pos: int, items: Sequence[int] = ()) -> int:
     """Start of the clause holding ``pos``: after the last break, skipping (...) groups, and never before
-    the marker of an outline item that opens inside the line (``units``: sorted starts of such items,
+    the marker of an outline item that opens inside the line (``items``: sorted starts of such items,
     :func:`policylens.outline.inline_breaks`; an item run into its heading on a page saved as one line)."""
     start = _break_before(t, pos)
-    k = bisect.bisect_right(units, pos) - 1
-    if k >= 0 and start < units[k] < pos:
-        return _after_marker(t, units[k], pos)
+    k = bisect.bisect_right(items, pos) - 1
+    if k >= 0 and start < items[k] < pos:
+        return _after_marker(t, items[k], pos)
     return start
 
 
@@ -163,11 +163,11 @@ def _carried_indicator_id(t: str, c: _Cand, p: _Cand, p_id: str | None) -> str |
     return None
 
 
-def _annotate(t: str, cands: list[_Cand], rules: Rules, mask: bytearray, units: Sequence[int] = ()) -> None:
-    """Comparators, list groups, quotes and indicators, in place (``units``: as for :func:`_clause_start`)."""
+def _annotate(t: str, cands: list[_Cand], rules: Rules, mask: bytearray, items: Sequence[int] = ()) -> None:
+    """Comparators, list groups, quotes and indicators, in place (``items``: as for :func:`_clause_start`)."""
     for c in cands:
         _right_comparator(t, c, rules)
-        c.clause_start = _clause_start(t, c.nstart, units)
+        c.clause_start = _clause_start(t, c.nstart, items)
     # groups: neighbours in one clause joined by 、 + a short label
     gid = 0
     for k, c in enumerate(cands):

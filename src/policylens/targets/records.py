@@ -245,17 +245,17 @@ def _quantities(text: str, plan_year: int | None, units: Any) -> list[dict[str, 
     table = _table_rows(t, rules, mask, quoted, cands, regions)
     if not cands and not table:
         return []
-    starts = inline_breaks(t)  # items run into the line before them: a clause never reaches across one
+    items = inline_breaks(t)  # items run into the line before them: a clause never reaches across one
     for c in cands:
         _right_comparator(t, c, rules)
-        c.clause_start = _clause_start(t, c.nstart, starts)
+        c.clause_start = _clause_start(t, c.nstart, items)
     cands = _drop_frames_and_baselines(t, cands, rules)
     _classify_past(t, cands, rules, years, plan_year, quoted, regions)
     groups = [[c for c in cands if c.status == "target"], [c for c in cands if c.status != "target"]]
     kept: list[_Cand] = []
     for group in groups:
         if group:
-            _annotate(t, group, rules, mask, starts)
+            _annotate(t, group, rules, mask, items)
             kept += _expand_shared_lists(t, _drop_restated_headings(t, group))
     return _rows(text, norm, t, kept, table, years, quoted, plan_year, rules)
 
