@@ -284,10 +284,11 @@ class TopicModel(BaseEstimator):
                 for _, X, members in fitted for keep, member_seed in members]
         with process_map(self.n_jobs, len(jobs)) as map_:
             components = map_(member_components, jobs)
-        out = []
-        for i, (vectorizer, X, _) in enumerate(fitted):
-            H, W = self._consensus(X, components[i * self.n_folds:(i + 1) * self.n_folds], k)
+        out, taken = [], 0
+        for vectorizer, X, members in fitted:
+            H, W = self._consensus(X, components[taken:taken + len(members)], k)
             out.append((vectorizer, H, W))
+            taken += len(members)
         return out
 
     def _weights(self, X, H: np.ndarray, k: int) -> np.ndarray:
