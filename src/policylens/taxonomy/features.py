@@ -45,14 +45,13 @@ class CharGramCounter:
             else:
                 raise ValueError(f"not a character 1-2-gram vocabulary: {term!r}")
             cols[i] = col
-        order = np.argsort(keys, kind="stable")
-        self.keys, self.cols, self.n_features = keys[order], cols[order], len(vocabulary)
+        self.n_features = len(vocabulary)
         # an open-addressing hash table of the keys (at most a quarter full, linear probing):
         # one probe finds most keys, where a binary search takes ~14 steps
         bits = max(int(4 * len(keys)).bit_length(), 4)
         self._mask, self._shift = (1 << bits) - 1, np.uint64(64 - bits)
         table_keys, table_cols = [-1] * (1 << bits), [0] * (1 << bits)
-        for key, col, slot in zip(self.keys.tolist(), self.cols.tolist(), self._slots(self.keys).tolist()):
+        for key, col, slot in zip(keys.tolist(), cols.tolist(), self._slots(keys).tolist()):
             while table_keys[slot] != -1:
                 slot = (slot + 1) & self._mask
             table_keys[slot], table_cols[slot] = key, col
